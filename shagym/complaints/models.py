@@ -1,0 +1,344 @@
+"""The complaint (the aggregate), its appealed officials, attachments, recommendations, and its append-only history."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from shagym.directory.models import Organisation, Service
+
+from .states import (
+    OPEN_STATES,
+    Action,
+    AddresseeKind,
+    AppealedAct,
+    ApplicantKind,
+    Channel,
+    DeliveryMethod,
+    ExtensionGround,
+    Language,
+    Outcome,
+    State,
+    TermType,
+    WithoutConsiderationGround,
+)
+
+
+class Complaint(models.Model):
+    # --- Applicant (RULES §3; АППК Art. 93) ---
+    applicant_kind = models.CharField(_("applicant is"), max_length=12, choices=ApplicantKind.choices)
+    applicant_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("applicant's account"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="complaints",
+    )
+    surname = models.CharField(_("surname"), max_length=150, blank=True)
+    first_name = models.CharField(_("first name"), max_length=150, blank=True)
+    patronymic = models.CharField(_("patronymic"), max_length=150, blank=True)
+    iin = models.CharField(_("IIN"), max_length=12, blank=True, db_index=True)
+    legal_name = models.CharField(_("name of the legal entity"), max_length=400, blank=True)
+    bin = models.CharField(_("BIN"), max_length=12, blank=True, db_index=True)
+    outgoing_number = models.CharField(_("outgoing number of the letter"), max_length=60, blank=True)
+    outgoing_date = models.DateField(_("date of the letter"), null=True, blank=True)
+    postal_address = models.CharField(_("postal address"), max_length=400)
+    phones = models.CharField(_("contact phones"), max_length=100, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+
+    # --- Intake ---
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    language = models.CharField(_("language of the complaint"), max_length=2, choices=Language.choices)
+    addressee_kind = models.CharField(_("addressed to"), max_length=20, choices=AddresseeKind.choices)
+    # The body the complaint is addressed to, which decides it (RULES §2).
+    reviewing_body = models.ForeignKey(
+        Organisation, verbose_name=_("reviewing body"), on_delete=models.PROTECT, related_name="+"
+    )
+    # The body that holds the complaint now: where it was received, then where it was forwarded or redirected.
+    # Staff access is scoped by this field (access.py).
+    holder = models.ForeignKey(
+        Organisation, verbose_name=_("held by"), on_delete=models.PROTECT, related_name="held_complaints"
+    )
+    forwarded_from = models.ForeignKey(
+        Organisation,
+        verbose_name=_("forwarded or redirected from"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    respondent = models.ForeignKey(
+        Organisation, verbose_name=_("body whose act is appealed"), on_delete=models.PROTECT, related_name="+"
+    )
+    service = models.ForeignKey(
+        Service, verbose_name=_("public service"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    appealed_act = models.CharField(_("what is appealed"), max_length=10, choices=AppealedAct.choices)
+    learned_on = models.DateField(_("date the applicant learned of it"))
+    circumstances = models.TextField(_("circumstances"))
+    reasons = models.TextField(_("reasons"))
+    demands = models.TextField(_("demands"))
+    restoration_requested = models.BooleanField(_("asks to restore the filing term"), default=False)
+    restoration_reason = models.TextField(_("reason for missing the filing term"), blank=True)
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+
+    received_at = models.DateTimeField(_("received"))
+    postmark_date = models.DateField(_("postmark date"), null=True, blank=True)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("received by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    # --- Registration and term (RULES §5, §6, §11-§16) ---
+    number = models.CharField(_("registration number"), max_length=64, unique=True, null=True, blank=True)
+    registered_at = models.DateTimeField(_("registered"), null=True, blank=True)
+    registered_on = models.DateField(_("registration day"), null=True, blank=True)
+    term_type = models.CharField(_("term"), max_length=20, choices=TermType.choices)
+    term_days = models.PositiveSmallIntegerField(_("term in working days"))
+    due_date = models.DateField(_("due date"), null=True, blank=True, db_index=True)
+    calendar_version = models.CharField(_("calendar version"), max_length=40, blank=True)
+    forward_due = models.DateField(_("forward by"), null=True, blank=True)
+    content_due = models.DateField(_("missing content due"), null=True, blank=True)
+    extension_days = models.PositiveSmallIntegerField(_("extension in working days"), default=0)
+    extension_ground = models.CharField(
+        _("ground for extension"), max_length=30, choices=ExtensionGround.choices, blank=True
+    )
+    extension_reasons = models.TextField(_("reasons for extension"), blank=True)
+    extended_on = models.DateField(_("extended on"), null=True, blank=True)
+    extension_notice_due = models.DateField(_("extension notice due"), null=True, blank=True)
+    extension_notice_sent_at = models.DateTimeField(_("extension notice sent"), null=True, blank=True)
+    overdue_since = models.DateField(_("overdue since"), null=True, blank=True)
+
+    # --- Review and decision (RULES §20-§23) ---
+    status = models.CharField(_("status"), max_length=30, choices=State.choices, db_index=True)
+    executor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("executor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="executed_complaints",
+    )
+    outcome = models.CharField(_("outcome"), max_length=30, choices=Outcome.choices, blank=True)
+    decision_facts = models.TextField(_("established facts"), blank=True)
+    decision_reasons = models.TextField(_("reasons for the decision"), blank=True)
+    legal_references = models.TextField(_("legal references"), blank=True)
+    without_consideration_ground = models.CharField(
+        _("ground for leaving without consideration"),
+        max_length=30,
+        choices=WithoutConsiderationGround.choices,
+        blank=True,
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("signed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    delivery_method = models.CharField(
+        _("answer delivered by"), max_length=12, choices=DeliveryMethod.choices, blank=True
+    )
+    delivered_on = models.DateField(_("answer delivered on"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    # --- Links ---
+    # RULES §24: a second-tier complaint to the quality authority is linked to the first.
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("first-tier complaint"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="second_tier",
+    )
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
+        ordering = ["-received_at"]
+        constraints = [
+            # RULES §14: an extension is at most 10 working days (the setting may only lower it).
+            models.CheckConstraint(
+                condition=Q(extension_days__gte=0) & Q(extension_days__lte=10), name="extension_at_most_10_days"
+            ),
+            models.CheckConstraint(condition=Q(term_days__gte=1), name="term_at_least_one_day"),
+        ]
+        indexes = [
+            models.Index(fields=["holder", "status", "due_date"], name="complaint_queue"),
+            models.Index(fields=["executor", "status", "due_date"], name="complaint_executor_queue"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number or f"#{self.pk}"
+
+    @property
+    def applicant_name(self) -> str:
+        if self.applicant_kind == ApplicantKind.LEGAL_ENTITY:
+            return self.legal_name
+        return " ".join(part for part in (self.surname, self.first_name, self.patronymic) if part)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATES
+
+    def is_overdue(self, today: dt.date) -> bool:
+        """RULES §15: a term that ends without a decision; the applicant may treat it as a refusal.
+        The term runs to 24:00 of its last day (Civil Code Art. 176), so it is overdue from the next day."""
+        return self.is_open and self.due_date is not None and today > self.due_date
+
+    def snapshot(self) -> dict[str, Any]:
+        """The fields the lifecycle changes, as written into an event's before/after."""
+        return {name: _plain(getattr(self, name)) for name in SNAPSHOT_FIELDS}
+
+
+SNAPSHOT_FIELDS = (
+    "status",
+    "holder_id",
+    "reviewing_body_id",
+    "forwarded_from_id",
+    "number",
+    "registered_on",
+    "term_type",
+    "term_days",
+    "due_date",
+    "calendar_version",
+    "forward_due",
+    "content_due",
+    "extension_days",
+    "extension_notice_due",
+    "overdue_since",
+    "executor_id",
+    "outcome",
+    "delivery_method",
+    "delivered_on",
+)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return value
+
+
+class AppealedOfficial(models.Model):
+    """An official whose decision, action or inaction is appealed (RULES §3)."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="officials")
+    position = models.CharField(_("position"), max_length=200)
+    surname = models.CharField(_("surname"), max_length=150)
+    initials = models.CharField(_("initials"), max_length=20)
+
+    class Meta:
+        verbose_name = _("appealed official")
+        verbose_name_plural = _("appealed officials")
+
+    def __str__(self) -> str:
+        return f"{self.position} {self.surname} {self.initials}"
+
+
+class Attachment(models.Model):
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to="attachments/%Y/%m/")
+    name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+
+class Recommendation(models.Model):
+    """RULES §24 (Law Art. 25(3)): the quality authority's recommendation to a body to restore the applicant's
+    rights, and the control of its execution."""
+
+    class Status(models.TextChoices):
+        ISSUED = "issued", _("issued")
+        REPORTED = "reported", _("execution reported")
+        EXECUTED = "executed", _("executed")
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="recommendations")
+    body = models.ForeignKey(Organisation, verbose_name=_("addressed to"), on_delete=models.PROTECT)
+    text = models.TextField(_("recommendation"))
+    due_date = models.DateField(_("execute by"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ISSUED)
+    report = models.TextField(_("report on execution"), blank=True)
+    issued_at = models.DateTimeField(_("issued"), auto_now_add=True)
+    reported_at = models.DateTimeField(_("reported"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
+
+
+class EventQuerySet(models.QuerySet["ComplaintEvent"]):
+    def update(self, **kwargs: Any) -> int:
+        raise TypeError("Complaint events are append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise TypeError("Complaint events are append-only.")
+
+
+class ComplaintEvent(models.Model):
+    """One action on a complaint: who, when, what, and the fields before and after. Never updated or deleted."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="events")
+    action = models.CharField(_("action"), max_length=40, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    role = models.CharField(_("role"), max_length=20, blank=True)
+    at = models.DateTimeField(_("time"))
+    before = models.JSONField(encoder=DjangoJSONEncoder, default=dict)
+    after = models.JSONField(encoder=DjangoJSONEncoder, default=dict)
+    data = models.JSONField(encoder=DjangoJSONEncoder, default=dict)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("complaint event")
+        verbose_name_plural = _("complaint events")
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["complaint", "at"], name="event_timeline")]
+
+    def __str__(self) -> str:
+        return f"{self.complaint} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise TypeError("Complaint events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise TypeError("Complaint events are append-only.")
+
+
+class Counter(models.Model):
+    """Per-body, per-year sequence for registration numbers; taken under a row lock."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
+    year = models.PositiveSmallIntegerField()
+    value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organisation", "year"], name="unique_counter")]

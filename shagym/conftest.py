@@ -1,0 +1,112 @@
+"""Personas for every test: an applicant, the staff of one ministry (clerk, head, executor), an inspector of the
+quality authority, an administrator, and an outsider who serves another body."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from shagym.complaints import services
+from shagym.complaints.tests.factories import OrganisationFactory, UserFactory, complaint_input, member
+from shagym.directory.models import OrganisationKind, Role
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def ministry(db):
+    return OrganisationFactory(key="minjust", kind=OrganisationKind.CENTRAL)
+
+
+@pytest.fixture
+def provider(ministry):
+    return OrganisationFactory(key="dept", kind=OrganisationKind.PROVIDER, parent=ministry, reviewer=ministry)
+
+
+@pytest.fixture
+def other_body(db):
+    return OrganisationFactory(key="minedu", kind=OrganisationKind.CENTRAL)
+
+
+@pytest.fixture
+def quality_authority(db):
+    return OrganisationFactory(key="adgs", kind=OrganisationKind.QUALITY_AUTHORITY)
+
+
+@pytest.fixture
+def applicant(db):
+    return UserFactory(username="applicant", first_name="Ерлан", last_name="Ахметов")
+
+
+@pytest.fixture
+def clerk(ministry):
+    return member(UserFactory(username="clerk"), ministry, Role.CLERK)
+
+
+@pytest.fixture
+def head(ministry):
+    return member(UserFactory(username="head"), ministry, Role.HEAD)
+
+
+@pytest.fixture
+def executor(ministry):
+    return member(UserFactory(username="executor"), ministry, Role.EXECUTOR)
+
+
+@pytest.fixture
+def inspector(quality_authority):
+    return member(UserFactory(username="inspector"), quality_authority, Role.INSPECTOR)
+
+
+@pytest.fixture
+def qa_head(quality_authority):
+    return member(UserFactory(username="qa_head"), quality_authority, Role.HEAD)
+
+
+@pytest.fixture
+def qa_clerk(quality_authority):
+    return member(UserFactory(username="qa_clerk"), quality_authority, Role.CLERK)
+
+
+@pytest.fixture
+def administrator(db):
+    return member(UserFactory(username="administrator"), OrganisationFactory(key="admins"), Role.ADMINISTRATOR)
+
+
+@pytest.fixture
+def outsider(other_body):
+    """Staff of another body: clerk, head and executor there, none here."""
+    user = UserFactory(username="outsider")
+    for role in (Role.CLERK, Role.HEAD, Role.EXECUTOR):
+        member(user, other_body, role)
+    return user
+
+
+# Monday 2026-11-02 10:00 Almaty: a plain working week (no holidays until 16 December).
+MONDAY = timezone.make_aware(dt.datetime(2026, 11, 2, 10, 0))
+
+
+@pytest.fixture
+def now():
+    return MONDAY
+
+
+@pytest.fixture
+def received(applicant, ministry, now):
+    """A portal complaint to the ministry, just filed."""
+    return services.submit_complaint(actor=applicant, data=complaint_input(reviewing_body=ministry), now=now)
+
+
+@pytest.fixture
+def registered(received, clerk, now):
+    return services.register_complaint(actor=clerk, complaint=received, now=now)
+
+
+@pytest.fixture
+def under_review(registered, head, executor, now):
+    return services.assign_executor(actor=head, complaint=registered, executor=executor, now=now)

@@ -1,0 +1,87 @@
+"""The working-day calendar in force: the `holidays` package (KZ) plus the administrator's overrides (RULES §18).
+
+The arithmetic lives in `shagym.workdays` (pure Python); this module only loads the overrides and puts
+translated words on the days it skips."""
+
+from __future__ import annotations
+
+import re
+import threading
+
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from shagym import workdays
+
+from .models import CalendarOverride
+
+_cache: dict[tuple, workdays.Calendar] = {}
+_lock = threading.Lock()
+
+
+def current_calendar() -> workdays.Calendar:
+    """The calendar with today's overrides. One small query; the Calendar (and its per-year holiday tables)
+    is reused while the overrides stay the same."""
+    rows = tuple(CalendarOverride.objects.order_by("day").values_list("day", "working", "reason", "reference"))
+    cal = _cache.get(rows)
+    if cal is None:
+        with _lock:
+            cal = workdays.Calendar(
+                workdays.Override(day=day, working=working, reason=reason, reference=reference)
+                for day, working, reason, reference in rows
+            )
+            if len(_cache) > 16:
+                _cache.clear()
+            _cache[rows] = cal
+    return cal
+
+
+# The English names the `holidays` package gives, translated for the UI.
+HOLIDAY_NAMES = {
+    "New Year's Day": _("New Year's Day"),
+    "Orthodox Christmas": _("Orthodox Christmas"),
+    "International Women's Day": _("International Women's Day"),
+    "Nowruz Holiday": _("Nauryz"),
+    "Kazakhstan's People Solidarity Holiday": _("Kazakhstan People's Unity Day"),
+    "Defender of the Fatherland Day": _("Defender of the Fatherland Day"),
+    "Victory Day": _("Victory Day"),
+    "Eid al-Adha": _("Kurban Ait"),
+    "Capital Day": _("Capital Day"),
+    "Constitution Day": _("Constitution Day"),
+    "Republic Day": _("Republic Day"),
+    "Independence Day": _("Independence Day"),
+}
+# The package writes the source date month first: "Day off (substituted from 05/04/2024)" is 4 May.
+_SUBSTITUTED = re.compile(r"^Day off \(substituted from (\d{2})/(\d{2})/(\d{4})\)$")
+_SUFFIXES = re.compile(r"\s*\((observed|estimated|observed, estimated)\)$")
+
+
+def describe_day(info: workdays.DayInfo) -> str:
+    """A short translated reason why a day is not (or, exceptionally, is) a working day."""
+    kind = workdays.DayKind
+    if info.kind == kind.SATURDAY:
+        return gettext("Saturday")
+    if info.kind == kind.SUNDAY:
+        return gettext("Sunday")
+    if info.kind in (kind.OVERRIDE_OFF, kind.OVERRIDE_WORKING):
+        text = info.name
+        if info.reference:
+            text = gettext("%(reason)s (%(reference)s)") % {"reason": info.name, "reference": info.reference}
+        return text
+    if info.kind == kind.TRANSFERRED_WORKING:
+        return gettext("working day by a transfer order")
+    # One day can carry two names ("Eid al-Adha (estimated); Nowruz Holiday").
+    return "; ".join(_describe_name(part) for part in info.name.split("; "))
+
+
+def _describe_name(name: str) -> str:
+    match = _SUBSTITUTED.match(name)
+    if match:
+        month, day, year = match.groups()
+        return gettext("day off transferred from %(date)s") % {"date": f"{day}.{month}.{year}"}
+    label = str(HOLIDAY_NAMES.get(_SUFFIXES.sub("", name), _SUFFIXES.sub("", name)))
+    if "(observed" in name:
+        return gettext("%(holiday)s (day off moved from a weekend)") % {"holiday": label}
+    if "estimated)" in name:
+        return gettext("%(holiday)s (date not yet confirmed)") % {"holiday": label}
+    return label
