@@ -358,7 +358,8 @@ def _next_number(organisation: Organisation, year: int) -> str:
     counter, _ = Counter.objects.select_for_update().get_or_create(organisation=organisation, year=year)
     Counter.objects.filter(pk=counter.pk).update(value=F("value") + 1)
     counter.refresh_from_db()
-    return f"{organisation.key.upper()[:12]}-{year}-{counter.value:05d}"
+    # Short enough to read out on the phone to the contact centre: year, body, sequence ("26-009-00042").
+    return f"{year % 100:02d}-{organisation.pk:03d}-{counter.value:05d}"
 
 
 @transaction.atomic

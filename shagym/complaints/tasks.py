@@ -12,4 +12,4 @@ def enqueue_notice(kind: str, complaint_id: int, extra: dict[str, Any]) -> None:
     """Called after commit by the services when something the applicant or staff must hear of has happened.
     Delivery (e-mail, SMS, cabinet, paper letters) is built in the notifications module (issue 6); until then
     the event itself, visible in the cabinet and the back office, is the record."""
-    logger.info("notice %s for complaint %s %s", kind, complaint_id, extra)
+    logger.debug("notice %s for complaint %s %s", kind, complaint_id, extra)
