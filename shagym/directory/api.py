@@ -10,9 +10,7 @@ from django.utils.translation import gettext
 from ninja import Query, Router, Schema
 from pydantic import Field, StrictStr
 
-from shagym import workdays
-
-from .calendar import current_calendar, describe_day
+from .calendar import deadline_for
 
 router = Router(tags=["calendar"])
 
@@ -73,26 +71,14 @@ def deadline(request: HttpRequest, params: Query[DeadlineQuery]) -> tuple[int, o
 
 
 def compute_deadline(*, received: dt.date, working_days: int, extension_days: int = 0) -> Deadline:
-    cal = current_calendar()
-    registered = workdays.registration_day(cal, dt.datetime.combine(received, dt.time(9, 0)))
-    due = workdays.due_date(
-        cal,
-        registered=registered,
-        working_days=working_days,
-        extension_days=extension_days,
-        day_one_after_registration=settings.SHAGYM_DAY_ONE_AFTER_REGISTRATION,
-    )
-    skipped = [
-        SkippedDay(date=info.day, reason=describe_day(info), kind=str(info.kind))
-        for info in workdays.skipped_days(cal, received - dt.timedelta(days=1), due)
-    ]
+    result = deadline_for(received=received, working_days=working_days, extension_days=extension_days)
     return Deadline(
-        received=received,
-        registered=registered,
-        working_days=working_days,
-        extension_days=extension_days,
-        due=due,
-        skipped=skipped,
-        calendar_version=cal.version,
-        day_one_after_registration=settings.SHAGYM_DAY_ONE_AFTER_REGISTRATION,
+        received=result.received,
+        registered=result.registered,
+        working_days=result.working_days,
+        extension_days=result.extension_days,
+        due=result.due,
+        skipped=[SkippedDay(date=d.day, reason=d.reason, kind=d.kind) for d in result.skipped],
+        calendar_version=result.calendar_version,
+        day_one_after_registration=result.day_one_after_registration,
     )

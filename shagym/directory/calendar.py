@@ -5,8 +5,12 @@ translated words on the days it skips."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import threading
+from dataclasses import dataclass
+
+from django.conf import settings
 
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -85,3 +89,50 @@ def _describe_name(name: str) -> str:
     if "estimated)" in name:
         return gettext("%(holiday)s (date not yet confirmed)") % {"holiday": label}
     return label
+
+
+@dataclass(frozen=True)
+class ExplainedDay:
+    day: dt.date
+    reason: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class DeadlineResult:
+    received: dt.date
+    registered: dt.date
+    working_days: int
+    extension_days: int
+    due: dt.date
+    skipped: list[ExplainedDay]
+    calendar_version: str
+    day_one_after_registration: bool
+
+
+def explain_days(cal: workdays.Calendar, start: dt.date, end: dt.date) -> list[ExplainedDay]:
+    """Every non-working day after `start` up to `end`, with its translated reason."""
+    return [ExplainedDay(info.day, describe_day(info), str(info.kind)) for info in workdays.skipped_days(cal, start, end)]
+
+
+def deadline_for(*, received: dt.date, working_days: int, extension_days: int = 0) -> DeadlineResult:
+    """The public calculator (RULES §6, §11-§17): registration day for a receipt on `received`, and the due date."""
+    cal = current_calendar()
+    registered = workdays.registration_day(cal, dt.datetime.combine(received, dt.time(9, 0)))
+    due = workdays.due_date(
+        cal,
+        registered=registered,
+        working_days=working_days,
+        extension_days=extension_days,
+        day_one_after_registration=settings.SHAGYM_DAY_ONE_AFTER_REGISTRATION,
+    )
+    return DeadlineResult(
+        received=received,
+        registered=registered,
+        working_days=working_days,
+        extension_days=extension_days,
+        due=due,
+        skipped=explain_days(cal, received - dt.timedelta(days=1), due),
+        calendar_version=cal.version,
+        day_one_after_registration=settings.SHAGYM_DAY_ONE_AFTER_REGISTRATION,
+    )

@@ -1,5 +1,11 @@
+from __future__ import annotations
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+
+from shagym.directory.calendar import deadline_for
+
+from .forms import DeadlineForm
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -7,4 +13,13 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def deadline_calculator(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/home.html")
+    """Public calculator: choose the addressee and the day of receipt, see the due date and every day skipped."""
+    form = DeadlineForm(request.GET or None)
+    result = None
+    if form.is_bound and form.is_valid():
+        result = deadline_for(
+            received=form.cleaned_data["received"],
+            working_days=form.working_days(),
+            extension_days=form.cleaned_data.get("extension_days") or 0,
+        )
+    return render(request, "web/deadline.html", {"form": form, "result": result})
