@@ -65,6 +65,9 @@ INSTALLED_APPS = [
     "shagym.accounts",
     "shagym.directory",
     "shagym.complaints",
+    "shagym.documents",
+    "shagym.portal",
+    "shagym.backoffice",
     "shagym.web",
 ]
 

@@ -7,29 +7,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
 from shagym.complaints import access, selectors, services
 from shagym.complaints.models import Complaint
 from shagym.complaints.states import Refused
 from shagym.directory.calendar import current_calendar
-
-
-@login_required
-def staff_home(request: HttpRequest) -> HttpResponse:
-    complaints = selectors.open_complaints_by_due_date(request.user)[:100]  # type: ignore[arg-type]
-    return render(
-        request,
-        "web/staff_home.html",
-        {
-            "complaints": complaints,
-            "today": timezone.localdate(),
-            "is_staff_user": access.is_staff_user(request.user),  # type: ignore[arg-type]
-            "is_administrator": access.is_administrator(request.user),  # type: ignore[arg-type]
-            "pending_changes": len(selectors.due_date_changes(request.user, limit=1000)),  # type: ignore[arg-type]
-        },
-    )
 
 
 @login_required

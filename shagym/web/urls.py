@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from . import staff, views
 
@@ -8,6 +8,6 @@ urlpatterns = [
     path("calendar/deadline/", views.deadline_calculator, name="deadline-calculator"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(next_page="home"), name="logout"),
-    path("staff/", staff.staff_home, name="staff-home"),
     path("staff/calendar-changes/", staff.calendar_changes, name="calendar-changes"),
+    path("staff/", include("shagym.backoffice.urls")),
 ]
