@@ -4,13 +4,21 @@ quality authority, an administrator, and an outsider who serves another body."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from django.utils import timezone
 
 from shagym.complaints import services
 from shagym.complaints.tests.factories import OrganisationFactory, UserFactory, complaint_input, member
 from shagym.directory.models import OrganisationKind, Role
+
+
+# CI runs hypothesis derandomized, so a run is reproducible; locally it explores.
+hypothesis_settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+hypothesis_settings.register_profile("dev", deadline=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,7 @@ import datetime as dt
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field, StrictStr
 
 from .calendar import deadline_for
@@ -52,22 +52,22 @@ def _int(value: str, *, name: str, low: int, high: int) -> int:
 
 
 @router.get("/deadline", response={200: Deadline, 422: ErrorOut}, summary="Compute a review deadline")
-def deadline(request: HttpRequest, params: Query[DeadlineQuery]) -> tuple[int, object]:
+def deadline(request: HttpRequest, params: Query[DeadlineQuery]) -> Status:
     try:
         received = dt.date.fromisoformat(params.received) if len(params.received) == 10 else None
     except ValueError:
         received = None
     if received is None or not dt.date(2000, 1, 1) <= received <= dt.date(2100, 12, 31):
-        return 422, ErrorOut(detail=gettext("received must be a date written YYYY-MM-DD."), field="received")
+        return Status(422, ErrorOut(detail=gettext("received must be a date written YYYY-MM-DD."), field="received"))
     try:
         days = _int(params.working_days, name="working_days", low=1, high=60)
     except ValueError as exc:
-        return 422, ErrorOut(detail=str(exc), field="working_days")
+        return Status(422, ErrorOut(detail=str(exc), field="working_days"))
     try:
         extension = _int(params.extension_days, name="extension_days", low=0, high=settings.SHAGYM_MAX_EXTENSION_DAYS)
     except ValueError as exc:
-        return 422, ErrorOut(detail=str(exc), field="extension_days")
-    return 200, compute_deadline(received=received, working_days=days, extension_days=extension)
+        return Status(422, ErrorOut(detail=str(exc), field="extension_days"))
+    return Status(200, compute_deadline(received=received, working_days=days, extension_days=extension))
 
 
 def compute_deadline(*, received: dt.date, working_days: int, extension_days: int = 0) -> Deadline:

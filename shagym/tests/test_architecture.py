@@ -1,0 +1,52 @@
+"""House rules that a grep or a migration run can prove."""
+
+import re
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from shagym.complaints.models import ComplaintEvent
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_only_services_assign_a_complaint_status():
+    pattern = re.compile(r"\b(complaint|c|obj|instance)\.status\s*=[^=]")
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in ROOT.rglob("*.py")
+        if "tests" not in path.parts and path.name != "services.py" and pattern.search(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
+
+
+def test_workdays_imports_no_django():
+    source = (ROOT / "workdays" / "__init__.py").read_text(encoding="utf-8")
+    assert "django" not in source
+
+
+@pytest.mark.django_db
+def test_no_missing_migrations():
+    out = StringIO()
+    call_command("makemigrations", "--check", "--dry-run", stdout=out)
+
+
+@pytest.mark.django_db
+def test_changing_languages_creates_no_migration(settings):
+    settings.LANGUAGES = [("kk", "Kazakh")]
+    call_command("makemigrations", "--check", "--dry-run", stdout=StringIO())
+
+
+@pytest.mark.django_db
+def test_events_cannot_be_updated_or_deleted(registered):
+    event = ComplaintEvent.objects.filter(complaint=registered).first()
+    with pytest.raises(TypeError):
+        event.save()
+    with pytest.raises(TypeError):
+        event.delete()
+    with pytest.raises(TypeError):
+        ComplaintEvent.objects.filter(complaint=registered).update(data={})
+    with pytest.raises(TypeError):
+        ComplaintEvent.objects.filter(complaint=registered).delete()

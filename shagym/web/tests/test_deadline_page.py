@@ -1,0 +1,32 @@
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_calculator_page_shows_due_date_and_skipped_days(client):
+    response = client.get("/en/calendar/deadline/", {"addressee": "quality_authority", "received": "2024-05-03"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    # Registered Fri 3 May 2024; 4 May (Sat) is worked by transfer; 7, 8, 9 May off. 15 working days -> 27 May.
+    assert "27 May 2024" in html
+    assert 'datetime="2024-05-08"' in html
+    assert 'datetime="2024-05-04"' not in html  # a working Saturday is not skipped
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"received": "2024-05-03"}, "Choose to whom the complaint is addressed."),
+        ({"addressee": "central"}, "Enter the day the complaint was received."),
+        ({"addressee": "central", "received": "31.02.2024"}, "Enter a real date"),
+        ({"addressee": "central", "received": "2024-05-03", "extension_days": "11"}, "at most 10 working days"),
+        ({"addressee": "provider_head", "received": "2024-05-03", "extension_days": "3"}, "does not allow this addressee"),
+    ],
+)
+def test_calculator_errors_are_listed_and_linked(client, params, message):
+    response = client.get("/en/calendar/deadline/", params)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "error-summary" in html
+    assert message in html
+    assert "Answer due by" not in html
