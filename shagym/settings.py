@@ -62,6 +62,9 @@ INSTALLED_APPS = [
     "template_partials",
     "django_tasks",
     "django_tasks_db",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
     "shagym.accounts",
     "shagym.directory",
     "shagym.complaints",
@@ -82,6 +85,12 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 
 ROOT_URLCONF = "shagym.urls"
@@ -185,5 +194,71 @@ SHAGYM_CONTENT_FIX_DAYS = envint("SHAGYM_CONTENT_FIX_DAYS", 5)
 SHAGYM_FILING_TERM_MONTHS = envint("SHAGYM_FILING_TERM_MONTHS", 3)
 
 for _name in ("SHAGYM_MAX_EXTENSION_DAYS", "SHAGYM_NOTICE_DAYS", "SHAGYM_CONTENT_FIX_DAYS"):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be at least 1")
+
+# ---- Portal and accounts (shagym.portal) ----
+
+# Applicants sign up with e-mail and password and must verify the e-mail (django-allauth); staff sign in with their
+# username (demo-clerk) or e-mail, and go to the back office (shagym.portal.adapter).
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "cabinet"
+ACCOUNT_ADAPTER = "shagym.portal.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"login": "shagym.portal.forms.accounts.LoginForm", "signup": "shagym.portal.forms.accounts.SignupForm"}
+ACCOUNT_LOGIN_METHODS = {"email", "username"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_LOGOUT_REDIRECT_URL = "home"
+ACCOUNT_SESSION_REMEMBER = None
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "Shagym: "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+ACCOUNT_PRESERVE_USERNAME_CASING = False
+
+# The national eGov identity service, as an OpenID Connect provider. Off unless its client id is set; it needs
+# `requests` and `PyJWT` (django-allauth[socialaccount]).
+SHAGYM_EGOV_OIDC_CLIENT_ID = os.environ.get("SHAGYM_EGOV_OIDC_CLIENT_ID", "")
+SOCIALACCOUNT_PROVIDERS: dict = {}
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"  # eGov has verified the person; the e-mail it gives is taken as it is
+if SHAGYM_EGOV_OIDC_CLIENT_ID:
+    _oidc_server = os.environ.get("SHAGYM_EGOV_OIDC_SERVER_URL", "")
+    _oidc_secret = os.environ.get("SHAGYM_EGOV_OIDC_SECRET", "")
+    if not _oidc_server or not _oidc_secret:
+        raise ImproperlyConfigured(
+            "SHAGYM_EGOV_OIDC_CLIENT_ID is set: set SHAGYM_EGOV_OIDC_SERVER_URL and SHAGYM_EGOV_OIDC_SECRET too."
+        )
+    try:
+        import jwt  # noqa: F401
+        import requests  # noqa: F401
+    except ImportError as exc:
+        raise ImproperlyConfigured("The eGov OpenID Connect login needs django-allauth[socialaccount].") from exc
+    INSTALLED_APPS.append("allauth.socialaccount.providers.openid_connect")
+    SOCIALACCOUNT_PROVIDERS["openid_connect"] = {
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": [
+            {
+                "provider_id": "egov",
+                "name": os.environ.get("SHAGYM_EGOV_OIDC_NAME", "eGov"),
+                "client_id": SHAGYM_EGOV_OIDC_CLIENT_ID,
+                "secret": _oidc_secret,
+                "settings": {"server_url": _oidc_server, "token_auth_method": "client_secret_post"},
+            }
+        ],
+    }
+
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("shagym.portal.context_processors.portal")
+
+# Attachments to a complaint: PDF, JPEG or PNG, checked by their content (shagym.portal.uploads).
+SHAGYM_ATTACHMENT_MAX_FILES = envint("SHAGYM_ATTACHMENT_MAX_FILES", 5)
+SHAGYM_ATTACHMENT_MAX_MB = envint("SHAGYM_ATTACHMENT_MAX_MB", 10)
+# Status check by number and access code: wrong attempts allowed per client address and per number in the window.
+SHAGYM_STATUS_CHECK_ATTEMPTS = envint("SHAGYM_STATUS_CHECK_ATTEMPTS", 5)
+SHAGYM_STATUS_CHECK_WINDOW_SECONDS = envint("SHAGYM_STATUS_CHECK_WINDOW_SECONDS", 15 * 60)
+# RULES §23 (АППК 136): the applicant may go to court within 1 month of receiving the answer.
+SHAGYM_COURT_TERM_MONTHS = envint("SHAGYM_COURT_TERM_MONTHS", 1)
+
+for _name in ("SHAGYM_ATTACHMENT_MAX_FILES", "SHAGYM_ATTACHMENT_MAX_MB", "SHAGYM_STATUS_CHECK_ATTEMPTS",
+              "SHAGYM_STATUS_CHECK_WINDOW_SECONDS", "SHAGYM_COURT_TERM_MONTHS"):
     if globals()[_name] < 1:
         raise ImproperlyConfigured(f"{_name} must be at least 1")

@@ -26,7 +26,7 @@ def memberships(user: User | None) -> list[Membership]:
     cached = getattr(user, "_shagym_memberships", None)
     if cached is None:
         cached = list(Membership.objects.filter(user=user, organisation__is_active=True).select_related("organisation"))
-        user._shagym_memberships = cached  # type: ignore[union-attr]
+        user._shagym_memberships = cached  # type: ignore[union-attr,attr-defined]
     return cached
 
 

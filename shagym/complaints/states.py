@@ -6,7 +6,7 @@ Services (services.py) call `check()` before they change anything; nothing else 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -272,7 +272,7 @@ def allowed_actions(status: str, roles: Collection[str]) -> list[Action]:
     return [
         action
         for action, rule in TRANSITIONS.items()
-        if status in rule.sources and rule.roles & set(roles) and action not in _HIDDEN
+        if status in rule.sources and rule.roles & {Role(r) for r in roles} and action not in _HIDDEN
     ]
 
 
@@ -282,7 +282,7 @@ _HIDDEN = frozenset({Action.MARK_OVERDUE, Action.REVISE_DUE_DATE, Action.SECOND_
 def check(complaint: ComplaintLike, action: Action, *, roles: Collection[str], **context: Any) -> State:
     """Raise NotAllowed or Refused, or return the status the complaint will have after the action."""
     rule = TRANSITIONS[action]
-    if not rule.roles & set(roles):
+    if not rule.roles & {Role(r) for r in roles}:
         raise NotAllowed(action)
     if complaint.status not in rule.sources:
         raise Refused(
@@ -424,7 +424,7 @@ def _guard_return_draft(complaint: ComplaintLike, *, comment: str, **_: Any) -> 
     _require(comment, gettext("Tell the executor what to change."), "comment")
 
 
-GUARDS = {
+GUARDS: Mapping[Action, Callable[..., None]] = {
     Action.EXTEND: _guard_extend,
     Action.PROPOSE_DECISION: _guard_propose,
     Action.LEAVE_WITHOUT_CONSIDERATION: _guard_leave,

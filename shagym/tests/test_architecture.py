@@ -50,3 +50,12 @@ def test_events_cannot_be_updated_or_deleted(registered):
         ComplaintEvent.objects.filter(complaint=registered).update(data={})
     with pytest.raises(TypeError):
         ComplaintEvent.objects.filter(complaint=registered).delete()
+
+
+@pytest.mark.django_db
+def test_database_refuses_to_update_an_event(registered):
+    from django.db import DatabaseError, connection, transaction
+
+    event = ComplaintEvent.objects.filter(complaint=registered).first()
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE complaints_complaintevent SET role = 'x' WHERE id = %s", [event.pk])

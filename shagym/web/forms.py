@@ -11,8 +11,8 @@ from shagym.complaints.states import TERM_DAYS, AddresseeKind, term_type_for
 ADMINISTRATIVE = "administrative"
 
 
-def addressee_choices() -> list[tuple[str, str]]:
-    choices = []
+def addressee_choices() -> list[tuple[str, object]]:
+    choices: list[tuple[str, object]] = []
     for kind in AddresseeKind:
         days = TERM_DAYS[term_type_for(kind, public_service=True)]
         choices.append((kind.value, _("%(addressee)s: %(days)s working days") % {"addressee": kind.label, "days": days}))

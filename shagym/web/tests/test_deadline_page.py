@@ -7,8 +7,9 @@ def test_calculator_page_shows_due_date_and_skipped_days(client):
     response = client.get("/en/calendar/deadline/", {"addressee": "quality_authority", "received": "2024-05-03"})
     assert response.status_code == 200
     html = response.content.decode()
-    # Registered Fri 3 May 2024; 4 May (Sat) is worked by transfer; 7, 8, 9 May off. 15 working days -> 27 May.
-    assert "27 May 2024" in html
+    # Registered Fri 3 May 2024. Sat 4 May is worked by a transfer order (day 1), Mon 6 May is day 2; 7, 8, 9 May
+    # are off; 10, 13-17, 20-24, 27, 28 May are days 3-15: due Tue 28 May.
+    assert "28 May 2024" in html
     assert 'datetime="2024-05-08"' in html
     assert 'datetime="2024-05-04"' not in html  # a working Saturday is not skipped
 
