@@ -62,9 +62,6 @@ INSTALLED_APPS = [
     "template_partials",
     "django_tasks",
     "django_tasks_db",
-    "allauth",
-    "allauth.account",
-    "allauth.socialaccount",
     "shagym.accounts",
     "shagym.directory",
     "shagym.complaints",
@@ -72,6 +69,10 @@ INSTALLED_APPS = [
     "shagym.portal",
     "shagym.backoffice",
     "shagym.web",
+    # After our apps, so shagym/portal/templates/account/ overrides allauth's templates.
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
 ]
 
 MIDDLEWARE = [
@@ -200,18 +201,17 @@ for _name in ("SHAGYM_MAX_EXTENSION_DAYS", "SHAGYM_NOTICE_DAYS", "SHAGYM_CONTENT
 # ---- Portal and accounts (shagym.portal) ----
 
 # Applicants sign up with e-mail and password and must verify the e-mail (django-allauth); staff sign in with their
-# username (demo-clerk) or e-mail, and go to the back office (shagym.portal.adapter).
+# username (demo-clerk) or e-mail, and go to the back office (shagym.portal.accounts).
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "cabinet"
-ACCOUNT_ADAPTER = "shagym.portal.adapter.AccountAdapter"
-ACCOUNT_FORMS = {"login": "shagym.portal.forms.accounts.LoginForm", "signup": "shagym.portal.forms.accounts.SignupForm"}
+ACCOUNT_ADAPTER = "shagym.portal.accounts.AccountAdapter"
+ACCOUNT_FORMS = {"login": "shagym.portal.accounts.LoginForm"}
 ACCOUNT_LOGIN_METHODS = {"email", "username"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
-ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Shagym: "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_PRESERVE_USERNAME_CASING = False

@@ -8,10 +8,6 @@ from shagym.directory.calendar import deadline_for
 from .forms import DeadlineForm
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/home.html")
-
-
 def deadline_calculator(request: HttpRequest) -> HttpResponse:
     """Public calculator: choose the addressee and the day of receipt, see the due date and every day skipped."""
     form = DeadlineForm(request.GET or None)
