@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from shagym import workdays  # noqa: E402
+from shagym import workdays
 
 
 def timed(fn, repeat: int) -> list[float]:
@@ -31,7 +31,7 @@ def main() -> None:
     print(f"first build of 2026: {(time.perf_counter() - start) * 1000:.2f} ms")
     registered = dt.date(2026, 3, 20)
     for days, ext in ((5, 0), (15, 0), (15, 10), (20, 0)):
-        samples = timed(lambda: workdays.due_date(cal, registered=registered, working_days=days, extension_days=ext), 2000)
+        samples = timed(lambda d=days, e=ext: workdays.due_date(cal, registered=registered, working_days=d, extension_days=e), 2000)
         print(f"due_date({days} + {ext} working days): median {statistics.median(samples) * 1e6:.1f} µs, "
               f"p95 {sorted(samples)[int(len(samples) * 0.95)] * 1e6:.1f} µs")
     samples = timed(lambda: workdays.skipped_days(cal, registered, dt.date(2026, 5, 1)), 1000)
