@@ -42,3 +42,38 @@ def due_date_changes(user: User, *, limit: int = 500) -> list[services.DueDateCh
         assert complaint.due_date is not None and proposed is not None
         changes.append(services.DueDateChange(complaint=complaint, current=complaint.due_date, proposed=proposed))
     return changes
+
+
+# ---- Applicant reads (the citizen portal, shagym.portal) ----
+
+
+def applicant_complaints(user: User) -> QuerySet[Complaint]:
+    """The applicant's own complaints, newest first, with what the cabinet list shows."""
+    return access.complaints_for_applicant(user).select_related("reviewing_body", "holder").order_by("-received_at")
+
+
+def applicant_complaint(user: User, pk: int) -> Complaint:
+    """One of the applicant's own complaints; 404 for any other (the same as a missing one)."""
+    from django.http import Http404
+
+    complaint = (
+        access.complaints_for_applicant(user)
+        .select_related("reviewing_body", "holder", "respondent", "service", "received_by", "parent")
+        .filter(pk=pk)
+        .first()
+    )
+    if complaint is None:
+        raise Http404
+    return complaint
+
+
+def complaint_by_number(number: str) -> Complaint | None:
+    """For the status check by number and access code (shagym.portal.codes); the caller checks the code."""
+    if not number:
+        return None
+    return Complaint.objects.select_related("reviewing_body", "holder").filter(number=number).first()
+
+
+def public_timeline(complaint: Complaint) -> QuerySet:
+    """The complaint's events in order, for the applicant's timeline (shagym.portal.timeline filters them)."""
+    return complaint.events.order_by("at", "pk")
