@@ -1,7 +1,25 @@
 from django.urls import path
 
-from . import views
+from .views import actions, case, queues, search
 
 urlpatterns = [
-    path("", views.staff_home, name="staff-home"),
+    path("", queues.staff_home, name="staff-home"),
+    path("desk/", queues.desk, name="bo-desk"),
+    path("desk/new/", actions.intake, name="bo-intake"),
+    path("inbox/", queues.inbox, name="bo-inbox"),
+    path("mine/", queues.mine, name="bo-mine"),
+    path("quality/", queues.quality, name="bo-quality"),
+    path("quality/bodies/", queues.bodies, name="bo-bodies"),
+    path("recommendations/", queues.recommendations, name="bo-recommendations"),
+    path("recommendations/<int:pk>/<slug:step>/", actions.recommendation_action, name="bo-recommendation-action"),
+    path("search/", search.search, name="bo-search"),
+    path("search/export.csv", search.export, name="bo-export"),
+    path("complaints/<int:pk>/", case.case, name="bo-case"),
+    path("complaints/<int:pk>/answer/", actions.answer, name="bo-answer"),
+    path("complaints/<int:pk>/answer.pdf", case.answer_pdf, name="bo-answer-pdf"),
+    path("complaints/<int:pk>/talon.pdf", case.talon, name="bo-talon"),
+    path("complaints/<int:pk>/do/<slug:slug>/", actions.complaint_action, name="bo-action"),
+    path("attachments/<int:pk>/", case.attachment, name="bo-attachment"),
+    path("letters/<int:pk>/", case.letter, name="bo-letter"),
+    path("letters/<int:pk>/pdf/", case.letter_pdf, name="bo-letter-pdf"),
 ]

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, F, Min, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
 
 from shagym.directory.calendar import current_calendar
+from shagym.directory.models import OrganisationKind
+from shagym.directory.models import Role as StaffRole
 
 from . import access, services
-from .models import Complaint
-from .states import OPEN_STATES
+from .models import Attachment, Complaint, ComplaintEvent, Recommendation
+from .states import OPEN_STATES, State
 
 if TYPE_CHECKING:
     from shagym.accounts.models import User
@@ -77,3 +84,217 @@ def complaint_by_number(number: str) -> Complaint | None:
 def public_timeline(complaint: Complaint) -> QuerySet:
     """The complaint's events in order, for the applicant's timeline (shagym.portal.timeline filters them)."""
     return complaint.events.order_by("at", "pk")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Back office (issue 5): queues, the case, search. Every read starts from access.complaints_for_staff (through
+# staff_complaints) or from access.organisation_ids, so a user of another body never reaches the rows.
+
+
+def staff_complaint(user: User, pk: int) -> Complaint:
+    """One complaint for the back office: held by one of the user's bodies (or any, for an inspector).
+    Otherwise 404, the same as a complaint that does not exist."""
+    complaint = (
+        staff_complaints(user)
+        .select_related("respondent", "forwarded_from", "received_by", "signed_by", "parent", "parent__holder")
+        .filter(pk=pk)
+        .first()
+    )
+    if complaint is None:
+        raise Http404
+    return complaint
+
+
+def staff_attachment(user: User, pk: int) -> Attachment:
+    attachment = Attachment.objects.filter(pk=pk, complaint__in=access.complaints_for_staff(user)).first()
+    if attachment is None:
+        raise Http404
+    return attachment
+
+
+def _held_by_role(user: User, *roles: str) -> QuerySet[Complaint]:
+    """The complaints held by the bodies where the user has one of these roles."""
+    return staff_complaints(user).filter(holder_id__in=access.organisation_ids(user, *roles))
+
+
+def desk_queue(user: User, status: str) -> QuerySet[Complaint]:
+    """The registration desk (clerk): complaints of one status at the user's offices, the most urgent first."""
+    order = {
+        State.RECEIVED: ("received_at",),
+        State.FORWARDING: ("forward_due", "received_at"),
+        State.AWAITING_CONTENT: ("content_due", "received_at"),
+        State.DECIDED: ("decided_at",),
+    }.get(State(status), ("due_date", "received_at"))
+    return _held_by_role(user, StaffRole.CLERK, StaffRole.HEAD).filter(status=status).order_by(*order)
+
+
+def head_inbox(user: User) -> QuerySet[Complaint]:
+    """RULES §10: registered complaints waiting for the head to appoint an executor, by due date.
+    Served by the index complaint_queue (holder, status, due_date)."""
+    return _held_by_role(user, StaffRole.HEAD).filter(status=State.REGISTERED).order_by("due_date", "received_at")
+
+
+def awaiting_signature(user: User) -> QuerySet[Complaint]:
+    return _held_by_role(user, StaffRole.HEAD).filter(status=State.AWAITING_SIGNATURE).order_by("due_date", "received_at")
+
+
+def executor_queue(user: User) -> QuerySet[Complaint]:
+    """The executor's open complaints by deadline. Served by the index complaint_executor_queue
+    (executor, status, due_date)."""
+    return staff_complaints(user).filter(executor=user, status__in=OPEN_STATES).order_by("due_date", "received_at")
+
+
+def deadline_counts(queryset: QuerySet[Complaint], *, today: dt.date, tomorrow: dt.date) -> dict[str, int]:
+    """How many of these complaints are overdue, due today and due tomorrow (one query)."""
+    return queryset.order_by().aggregate(
+        total=Count("pk"),
+        overdue=Count("pk", filter=Q(due_date__lt=today)),
+        today=Count("pk", filter=Q(due_date=today)),
+        tomorrow=Count("pk", filter=Q(due_date=tomorrow)),
+    )
+
+
+def executor_load(user: User) -> list[dict[str, Any]]:
+    """For the head: each executor of the head's bodies with open and overdue complaints."""
+    today = timezone.localdate()
+    return list(
+        _held_by_role(user, StaffRole.HEAD)
+        .filter(status__in=OPEN_STATES, executor__isnull=False)
+        .order_by()
+        .values("executor_id", "executor__last_name", "executor__first_name", "executor__username")
+        .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=today)))
+        .order_by("-overdue", "-open")
+    )
+
+
+def quality_authority_queue(user: User) -> QuerySet[Complaint]:
+    """RULES §24: complaints held by the user's quality authority, each with its first-tier case."""
+    held = staff_complaints(user).filter(
+        holder_id__in=access.organisation_ids(user), holder__kind=OrganisationKind.QUALITY_AUTHORITY
+    )
+    return held.filter(status__in=OPEN_STATES).select_related("parent", "parent__holder").order_by("due_date", "received_at")
+
+
+def open_by_body(user: User, *, today: dt.date) -> list[dict[str, Any]]:
+    """Every body's open and overdue complaints (inspectors read across bodies; others see their own)."""
+    return list(
+        staff_complaints(user)
+        .filter(status__in=OPEN_STATES)
+        .order_by()
+        .values("holder_id")
+        .annotate(
+            open=Count("pk"),
+            overdue=Count("pk", filter=Q(due_date__lt=today)),
+            due_soon=Count("pk", filter=Q(due_date__gte=today, due_date__lte=today + dt.timedelta(days=1))),
+            oldest_due=Min("due_date"),
+        )
+        .order_by("-overdue", "-open")
+    )
+
+
+@dataclass(frozen=True)
+class ComplaintFilter:
+    """The back-office search (issue 5): number, applicant name or IIN/BIN, body, service, status, channel,
+    dates of receipt, overdue."""
+
+    q: str = ""
+    body_id: int | None = None
+    service_id: int | None = None
+    status: str = ""
+    channel: str = ""
+    received_from: dt.date | None = None
+    received_to: dt.date | None = None
+    overdue: bool = False
+    mine: bool = False
+    order: str = "received"
+
+
+# Registration numbers look like "26-009-00042" (services._next_number); a prefix ("26-009") finds a body's year.
+NUMBER_RE = re.compile(r"^\d{2}-\d{1,6}(-\d{0,5})?-?$")
+FULL_NUMBER_RE = re.compile(r"^\d{2}-\d{3,6}-\d{5}$")
+
+
+def search_complaints(user: User, filters: ComplaintFilter, *, today: dt.date) -> QuerySet[Complaint]:
+    qs = staff_complaints(user)
+    q = " ".join(filters.q.split())
+    if q:
+        if len(q) == 12 and q.isdigit():
+            # IIN or BIN: both columns are indexed.
+            qs = qs.filter(Q(iin=q) | Q(bin=q))
+        elif NUMBER_RE.match(q):
+            qs = qs.filter(number=q) if FULL_NUMBER_RE.match(q) else qs.filter(number__startswith=q)
+        else:
+            for word in q.split(" ")[:5]:
+                qs = qs.filter(
+                    Q(surname__icontains=word)
+                    | Q(first_name__icontains=word)
+                    | Q(patronymic__icontains=word)
+                    | Q(legal_name__icontains=word)
+                )
+    if filters.body_id:
+        qs = qs.filter(holder_id=filters.body_id)
+    if filters.service_id:
+        qs = qs.filter(service_id=filters.service_id)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.channel:
+        qs = qs.filter(channel=filters.channel)
+    if filters.received_from:
+        qs = qs.filter(received_at__gte=_start_of(filters.received_from))
+    if filters.received_to:
+        qs = qs.filter(received_at__lt=_start_of(filters.received_to + dt.timedelta(days=1)))
+    if filters.overdue:
+        qs = qs.filter(status__in=OPEN_STATES, due_date__lt=today)
+    if filters.mine:
+        qs = qs.filter(executor=user)
+    if filters.order == "due":
+        return qs.order_by(F("due_date").asc(nulls_last=True), "-received_at", "-pk")
+    return qs.order_by("-received_at", "-pk")
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min), timezone.get_default_timezone())
+
+
+def case_events(complaint: Complaint) -> QuerySet[ComplaintEvent]:
+    """The history of a complaint already fetched through the access door."""
+    return complaint.events.select_related("actor").order_by("at", "pk")
+
+
+def linked_complaints(user: User, complaint: Complaint) -> QuerySet[Complaint]:
+    """The first-tier case, the second-tier complaints, and the same applicant's other complaints, within reach."""
+    same = Q(parent_id=complaint.pk)
+    if complaint.parent_id:
+        same |= Q(pk=complaint.parent_id)
+    if complaint.iin:
+        same |= Q(iin=complaint.iin)
+    if complaint.bin:
+        same |= Q(bin=complaint.bin)
+    return staff_complaints(user).filter(same).exclude(pk=complaint.pk).order_by("-received_at")[:20]
+
+
+def recommendations_for_staff(user: User) -> QuerySet[Recommendation]:
+    """RULES §24: recommendations issued by the user's quality authority or addressed to the user's bodies;
+    inspectors read all."""
+    qs = Recommendation.objects.select_related("complaint", "complaint__holder", "complaint__parent", "body")
+    if access.is_inspector(user):
+        return qs.order_by("status", "due_date")
+    orgs = access.organisation_ids(user)
+    return qs.filter(Q(body_id__in=orgs) | Q(complaint__holder_id__in=orgs)).order_by("status", "due_date")
+
+
+def recommendation_for_staff(user: User, pk: int) -> Recommendation:
+    recommendation = recommendations_for_staff(user).filter(pk=pk).first()
+    if recommendation is None:
+        raise Http404
+    return recommendation
+
+
+def recommendations_of_case(user: User, complaint: Complaint) -> QuerySet[Recommendation]:
+    """The recommendations on this complaint and on its second-tier complaints."""
+    return recommendations_for_staff(user).filter(Q(complaint=complaint) | Q(complaint__parent=complaint))
+
+
+def applicant_complaint_by_key(user: User, key: str) -> Complaint | None:
+    """The applicant's complaint filed with this idempotency key (a double click or a retried submit)."""
+    return access.complaints_for_applicant(user).filter(idempotency_key=key).first() if key else None

@@ -45,6 +45,12 @@ def moment(n: int, hour: int = 10) -> dt.datetime:
     return timezone.make_aware(dt.datetime(2026, 11, n, hour))
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # Every persona gets a password; the production hasher spends 0.2 s on each.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Checking helpers
 

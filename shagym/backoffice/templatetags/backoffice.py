@@ -1,0 +1,110 @@
+"""The staff sub-navigation and the deadline marks used on every back-office page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import template
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext, ngettext
+
+from shagym.complaints import access
+from shagym.complaints.states import OPEN_STATES
+from shagym.directory.models import Role as StaffRole
+
+register = template.Library()
+
+# Sub-pages light up their parent in the navigation.
+SECTION_OF = {
+    "bo-intake": "bo-desk",
+    "bo-bodies": "bo-bodies",
+    "bo-recommendation-action": "bo-recommendations",
+    "bo-export": "bo-search",
+}
+
+
+@register.inclusion_tag("backoffice/_nav.html", takes_context=True)
+def staff_nav(context: dict[str, Any]) -> dict[str, Any]:
+    request = context["request"]
+    user = request.user
+    roles = {m.role for m in access.memberships(user)}
+    inspector = access.is_inspector(user)
+    items = [("staff-home", gettext("Overview"))]
+    if StaffRole.CLERK in roles:
+        items.append(("bo-desk", gettext("Registration desk")))
+    if StaffRole.HEAD in roles:
+        items.append(("bo-inbox", gettext("Head's inbox")))
+    if roles & {StaffRole.EXECUTOR, StaffRole.INSPECTOR}:
+        items.append(("bo-mine", gettext("My complaints")))
+    if inspector:
+        items.append(("bo-quality", gettext("Quality authority")))
+        items.append(("bo-bodies", gettext("All bodies")))
+    if inspector or StaffRole.HEAD in roles:
+        items.append(("bo-recommendations", gettext("Recommendations")))
+    items.append(("bo-search", gettext("Search")))
+    if access.is_administrator(user):
+        items.append(("calendar-changes", gettext("Calendar changes")))
+    match = getattr(request, "resolver_match", None)
+    current = SECTION_OF.get(match.url_name, match.url_name) if match else ""
+    return {"items": [{"url": reverse(name), "label": label, "current": name == current} for name, label in items]}
+
+
+@register.simple_tag
+def due_badge(complaint: Any, today: dt.date | None = None) -> SafeString:
+    """The due date with a word, not only a colour: overdue, due today, due tomorrow (RULES §15, §16)."""
+    due = complaint.due_date
+    if due is None:
+        return format_html("<span>—</span>")
+    today = today or timezone.localdate()
+    date = format_html('<time datetime="{}">{}</time>', due.isoformat(), due.strftime("%d.%m.%Y"))
+    if complaint.status not in OPEN_STATES:
+        return date
+    if due < today:
+        days = (today - due).days
+        label = ngettext("overdue by %(days)s day", "overdue by %(days)s days", days) % {"days": days}
+        return format_html('{} <span class="tag bad">{}</span>', date, label)
+    if due == today:
+        return format_html('{} <span class="tag bad">{}</span>', date, gettext("due today"))
+    if due == today + dt.timedelta(days=1):
+        return format_html('{} <span class="tag warn">{}</span>', date, gettext("due tomorrow"))
+    return date
+
+
+@register.simple_tag
+def term_badge(day: dt.date | None, today: dt.date | None = None) -> SafeString:
+    """A short legal window (forwarding, missing content, extension notice): the last day and how it stands."""
+    if day is None:
+        return format_html("<span>—</span>")
+    today = today or timezone.localdate()
+    date = format_html('<time datetime="{}">{}</time>', day.isoformat(), day.strftime("%d.%m.%Y"))
+    if day < today:
+        return format_html('{} <span class="tag bad">{}</span>', date, gettext("passed"))
+    if day == today:
+        return format_html('{} <span class="tag bad">{}</span>', date, gettext("last day today"))
+    if day == today + dt.timedelta(days=1):
+        return format_html('{} <span class="tag warn">{}</span>', date, gettext("last day tomorrow"))
+    return date
+
+
+@register.filter
+def state_class(status: str) -> str:
+    return "open" if status in OPEN_STATES else "final"
+
+
+@register.simple_tag
+def moment(value: dt.datetime | None) -> SafeString:
+    if value is None:
+        return format_html("<span>—</span>")
+    local = timezone.localtime(value)
+    return format_html('<time datetime="{}">{}</time>', local.isoformat(timespec="minutes"), local.strftime("%d.%m.%Y %H:%M"))
+
+
+@register.simple_tag
+def day(value: dt.date | None) -> SafeString:
+    if value is None:
+        return format_html("<span>—</span>")
+    return format_html('<time datetime="{}">{}</time>', value.isoformat(), value.strftime("%d.%m.%Y"))

@@ -1,0 +1,1 @@
+"""Back-office views for clerks, heads, executors and inspectors (issue 5)."""

@@ -1,0 +1,376 @@
+"""Every action on a complaint, as a form: parse it, call one service, redirect. A `Refused` becomes a form error;
+a role that may not act gets 403; a complaint outside the user's bodies, 404 (selectors.staff_complaint).
+
+The table ACTIONS says, per action, which form parses it and which single service function does it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from shagym.complaints import access, selectors, states
+from shagym.complaints import services as lifecycle
+from shagym.complaints.models import Complaint
+from shagym.complaints.states import Action, NotAllowed, Refused, Role, State
+from shagym.directory.models import OrganisationKind
+from shagym.directory.models import Role as StaffRole
+
+from .. import forms
+from .. import services as desk
+from ..models import AnswerDraft, Letter
+from .common import require_role, safe_next, staff_required
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    action: Action
+    form: type[forms.ComplaintForm]
+    # Calls ONE service: (actor, complaint, cleaned data) -> the complaint or the letter issued with it.
+    run: Callable[[Any, Complaint, dict[str, Any]], Any]
+    title: Any
+    button: Any
+    done: Any
+    explanation: Any = ""
+    danger: bool = False
+
+
+def _d(data: dict[str, Any], *names: str) -> dict[str, Any]:
+    return {name: data.get(name) for name in names}
+
+
+ACTIONS: dict[str, ActionSpec] = {
+    "register": ActionSpec(
+        Action.REGISTER, forms.ConfirmForm,
+        lambda u, c, d: lifecycle.register_complaint(actor=u, complaint=c),
+        _("Register the complaint"), _("Register"), _("Complaint %(number)s registered."),
+        _("The registration number is given now and the term starts from the day of receipt (АППК Art. 64(2)-(3))."),
+    ),
+    "forward": ActionSpec(
+        Action.FORWARD, forms.ConfirmForm,
+        lambda u, c, d: desk.forward_with_letter(actor=u, complaint=c),
+        _("Forward to the reviewing body"), _("Forward with the case file"),
+        _("Complaint %(number)s forwarded. Print the covering letter."),
+        _("The complaint and the case file go to the reviewing body, which registers and reviews it "
+          "(АППК Art. 91(4)). A covering letter is produced."),
+    ),
+    "satisfy": ActionSpec(
+        Action.SATISFY, forms.SatisfyForm,
+        lambda u, c, d: lifecycle.satisfy_in_full(actor=u, complaint=c, text=d["text"]),
+        _("Satisfy the demands in full"), _("Record the decision"), _("Complaint %(number)s satisfied in full."),
+    ),
+    "redirect": ActionSpec(
+        Action.REDIRECT, forms.RedirectForm,
+        lambda u, c, d: desk.redirect_with_notice(actor=u, complaint=c, target=d["target"], reason=d["reason"]),
+        _("Redirect to the competent body"), _("Redirect and produce the notice"),
+        _("Complaint %(number)s redirected. Print the notice to the applicant."),
+        _("Within 3 working days of receipt; the applicant is told at the same time (АППК Art. 65)."),
+    ),
+    "request-content": ActionSpec(
+        Action.REQUEST_CONTENT, forms.RequestContentForm,
+        lambda u, c, d: desk.request_content_with_notice(actor=u, complaint=c, missing=d["missing"], days=d["days"]),
+        _("Ask for missing content"), _("Ask and produce the notice"),
+        _("Missing content requested for %(number)s. Print the notice to the applicant."),
+        _("Acceptance may not be refused: name what is missing and give a term to supply it (АППК Art. 64)."),
+    ),
+    "supply-content": ActionSpec(
+        Action.SUPPLY_CONTENT, forms.SupplyContentForm,
+        lambda u, c, d: lifecycle.supply_content(actor=u, complaint=c, text=d["text"]),
+        _("Record the missing content"), _("Record"), _("Missing content recorded for %(number)s."),
+    ),
+    "return": ActionSpec(
+        Action.RETURN, forms.ConfirmForm,
+        lambda u, c, d: lifecycle.return_complaint(actor=u, complaint=c),
+        _("Return the complaint"), _("Return"), _("Complaint %(number)s returned."),
+        _("The missing content was not supplied in time. A returned complaint may be filed again "
+          "(АППК Art. 64(7)-(8))."),
+        danger=True,
+    ),
+    "assign": ActionSpec(
+        Action.ASSIGN, forms.AssignForm,
+        lambda u, c, d: lifecycle.assign_executor(actor=u, complaint=c, executor=d["executor"]),
+        _("Appoint the executor"), _("Appoint"), _("Executor appointed for %(number)s."),
+    ),
+    "extend": ActionSpec(
+        Action.EXTEND, forms.ExtendForm,
+        lambda u, c, d: desk.extend_with_notice(actor=u, complaint=c, **_d(d, "days", "ground", "reasons")),
+        _("Extend the review term"), _("Extend and produce the notice"),
+        _("Term of %(number)s extended. Send the notice to the applicant within 3 working days."),
+        _("Only to study or inspect further or to obtain more information; at most 10 working days, once "
+          "(Law on public services, Art. 25(4))."),
+    ),
+    "extension-notice": ActionSpec(
+        Action.RECORD_EXTENSION_NOTICE, forms.ExtensionNoticeForm,
+        lambda u, c, d: lifecycle.record_extension_notice(actor=u, complaint=c, channel=d["channel"]),
+        _("Record that the extension notice was sent"), _("Record"), _("Extension notice recorded for %(number)s."),
+    ),
+    "hearing": ActionSpec(
+        Action.RECORD_HEARING, forms.HearingForm,
+        lambda u, c, d: lifecycle.record_hearing(actor=u, complaint=c, held_on=d["held_on"], notes=d["notes"]),
+        _("Record the hearing"), _("Record"), _("Hearing recorded for %(number)s."),
+        _("The applicant's right to be heard before an unfavourable decision (АППК Art. 73)."),
+    ),
+    "return-draft": ActionSpec(
+        Action.RETURN_DRAFT, forms.ReturnDraftForm,
+        lambda u, c, d: lifecycle.return_draft(actor=u, complaint=c, comment=d["comment"]),
+        _("Return the answer to the executor"), _("Return to the executor"), _("Answer to %(number)s returned."),
+    ),
+    "sign": ActionSpec(
+        Action.SIGN_DECISION, forms.ConfirmForm,
+        lambda u, c, d: desk.sign_answer(actor=u, complaint=c),
+        _("Approve and sign the answer"), _("Sign"), _("Answer to %(number)s signed. Have it delivered."),
+        _("The answer letter is fixed as signed, in the language of the complaint."),
+    ),
+    "leave": ActionSpec(
+        Action.LEAVE_WITHOUT_CONSIDERATION, forms.LeaveForm,
+        lambda u, c, d: lifecycle.leave_without_consideration(actor=u, complaint=c, ground=d["ground"],
+                                                              comment=d.get("comment") or ""),
+        _("Leave without consideration"), _("Leave without consideration"),
+        _("Complaint %(number)s left without consideration. Tell the applicant within 3 working days."),
+        _("Only on the grounds of АППК Art. 95."), danger=True,
+    ),
+    "withdraw": ActionSpec(
+        Action.WITHDRAW, forms.WithdrawForm,
+        lambda u, c, d: lifecycle.withdraw_complaint(actor=u, complaint=c, reason=d["reason"]),
+        _("Record the withdrawal"), _("Record the withdrawal"), _("Complaint %(number)s withdrawn."),
+        _("By the applicant's written request, before the decision (АППК Art. 64(9))."), danger=True,
+    ),
+    "deliver": ActionSpec(
+        Action.DELIVER_ANSWER, forms.DeliverForm,
+        lambda u, c, d: lifecycle.deliver_answer(actor=u, complaint=c, method=d["method"],
+                                                 delivered_on=d["delivered_on"]),
+        _("Record the delivery of the answer"), _("Record the delivery"), _("Delivery of the answer to %(number)s recorded."),
+    ),
+    "close": ActionSpec(
+        Action.CLOSE, forms.ConfirmForm,
+        lambda u, c, d: lifecycle.close_complaint(actor=u, complaint=c),
+        _("Close the case"), _("Close"), _("Complaint %(number)s closed."),
+    ),
+    "recommend": ActionSpec(
+        Action.RECOMMEND, forms.RecommendForm,
+        lambda u, c, d: lifecycle.recommend(actor=u, complaint=c, body=d["body"], text=d["text"],
+                                            due_date=d["due_date"]),
+        _("Recommend restoring the rights"), _("Issue the recommendation"), _("Recommendation on %(number)s issued."),
+        _("When a breach of the law on public services is found, the body is told to restore the violated rights; "
+          "the quality authority controls the execution (Law Art. 25(3))."),
+    ),
+}
+SLUG_OF = {spec.action: slug for slug, spec in ACTIONS.items()}
+
+# The order in which the next step is suggested: the first one available is the primary button.
+PRIORITY = [
+    Action.REGISTER, Action.FORWARD, Action.SUPPLY_CONTENT, Action.ASSIGN, Action.RECORD_EXTENSION_NOTICE,
+    Action.PROPOSE_DECISION, Action.SIGN_DECISION, Action.DELIVER_ANSWER, Action.RECOMMEND, Action.CLOSE,
+]
+# Not the first thing to do in their state; shown, never as the primary button.
+NEVER_PRIMARY = {Action.ASSIGN: {State.UNDER_REVIEW, State.EXTENDED}, Action.CLOSE: set(State)}
+
+
+@dataclass(frozen=True)
+class Step:
+    action: Action
+    label: str
+    url: str
+    primary: bool = False
+    danger: bool = False
+    post: bool = False  # a one-click form (no input)
+
+
+def _hidden_reason(action: Action, complaint: Complaint, today: dt.date) -> str | None:
+    """Presentation only (the services check again): why an action the state table allows cannot succeed now."""
+    if action == Action.EXTEND:
+        if complaint.holder.kind not in settings.SHAGYM_EXTENSION_BODY_KINDS:
+            return gettext("This body may not extend the term (Law on public services, Art. 25(4)).")
+        if complaint.extension_days:
+            return gettext("The term has already been extended once.")
+    if action == Action.RETURN and complaint.content_due and today <= complaint.content_due:
+        return ""
+    if action == Action.SATISFY and complaint.holder_id != complaint.respondent_id:
+        return ""
+    if action == Action.RECORD_EXTENSION_NOTICE and complaint.extension_notice_sent_at is not None:
+        return ""
+    if action == Action.RECOMMEND and complaint.holder.kind != OrganisationKind.QUALITY_AUTHORITY:
+        return ""
+    return None
+
+
+def next_steps(complaint: Complaint, roles: set[Role], today: dt.date) -> tuple[list[Step], list[str]]:
+    """The actions this user may take now, the most useful first, and notes on the ones the law rules out."""
+    allowed = states.allowed_actions(complaint.status, roles)
+    steps: list[Step] = []
+    notes: list[str] = []
+    for action in sorted(allowed, key=lambda a: PRIORITY.index(a) if a in PRIORITY else len(PRIORITY)):
+        if action == Action.PROPOSE_DECISION:
+            steps.append(Step(action, gettext("Draft the reasoned answer"), reverse("bo-answer", args=[complaint.pk])))
+            continue
+        slug = SLUG_OF.get(action)
+        if slug is None:
+            continue
+        reason = _hidden_reason(action, complaint, today)
+        if reason is not None:
+            if reason:
+                notes.append(reason)
+            continue
+        spec = ACTIONS[slug]
+        steps.append(Step(action, str(spec.title), reverse("bo-action", args=[complaint.pk, slug]),
+                          danger=spec.danger, post=spec.form is forms.ConfirmForm and not spec.danger))
+    for index, step in enumerate(steps):
+        if not step.danger and complaint.status not in NEVER_PRIMARY.get(step.action, set()):
+            steps[index] = Step(step.action, step.label, step.url, True, step.danger, step.post)
+            break
+    return steps, notes
+
+
+def _summary_context(complaint: Complaint) -> dict[str, Any]:
+    today = timezone.localdate()
+    return {"complaint": complaint, "today": today, "tomorrow": today + dt.timedelta(days=1)}
+
+
+@staff_required
+def complaint_action(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
+    spec = ACTIONS.get(slug)
+    if spec is None:
+        raise Http404
+    user = request.user
+    complaint = selectors.staff_complaint(user, pk)  # type: ignore[arg-type]
+    if not states.TRANSITIONS[spec.action].roles & access.roles_for(user, complaint):  # type: ignore[arg-type]
+        raise PermissionDenied
+    case_url = reverse("bo-case", args=[complaint.pk])
+    form = spec.form(request.POST or None, complaint=complaint, user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = spec.run(user, complaint, form.cleaned_data)
+        except Refused as exc:
+            form.add_refusal(exc)
+        except NotAllowed as exc:
+            raise PermissionDenied from exc
+        else:
+            messages.success(request, spec.done % {"number": complaint.number or complaint.pk})
+            if isinstance(result, Letter) and not access.complaints_for_staff(user).filter(pk=complaint.pk).exists():  # type: ignore[arg-type]
+                # Forwarded or redirected: the complaint has left this body; its letter stays here.
+                return redirect("bo-letter", pk=result.pk)
+            return redirect(safe_next(request, case_url))
+    possible = complaint.status in states.TRANSITIONS[spec.action].sources
+    context = _summary_context(complaint)
+    context.update(spec=spec, slug=slug, form=form, possible=possible, case_url=case_url,
+                   next=safe_next(request, ""))
+    if slug in {"sign", "return-draft"}:
+        context["show_answer"] = True
+    return render(request, "backoffice/action.html", context, status=200 if form.is_bound is False or not form.errors else 400)
+
+
+@staff_required
+def answer(request: HttpRequest, pk: int) -> HttpResponse:
+    """RULES §20, §23: the executor drafts the reasoned answer; "Save" keeps the draft, "Send for signature"
+    proposes it to the head. One service per request."""
+    user = request.user
+    complaint = selectors.staff_complaint(user, pk)  # type: ignore[arg-type]
+    rule = states.TRANSITIONS[Action.PROPOSE_DECISION]
+    if not rule.roles & access.roles_for(user, complaint):  # type: ignore[arg-type]
+        raise PermissionDenied
+    draft = AnswerDraft.objects.filter(complaint=complaint).first()
+    initial = (
+        {"outcome": draft.outcome, "facts": draft.facts, "reasons": draft.reasons,
+         "legal_references": draft.legal_references}
+        if draft
+        else {"outcome": complaint.outcome, "facts": complaint.decision_facts, "reasons": complaint.decision_reasons,
+              "legal_references": complaint.legal_references}
+    )
+    form = forms.AnswerForm(request.POST or None, initial=initial, complaint=complaint, user=user)
+    if request.method == "POST" and form.is_valid():
+        send = "send" in request.POST
+        try:
+            if send:
+                desk.submit_answer(actor=user, complaint=complaint, **form.service_arguments())  # type: ignore[arg-type]
+            else:
+                desk.save_answer_draft(actor=user, complaint=complaint, **form.service_arguments())  # type: ignore[arg-type]
+        except Refused as exc:
+            form.add_refusal(exc)
+        except NotAllowed as exc:
+            raise PermissionDenied from exc
+        else:
+            if send:
+                messages.success(request, gettext("The answer to %(number)s is sent to the head for signature.")
+                                 % {"number": complaint.number})
+                return redirect("bo-case", pk=complaint.pk)
+            messages.success(request, gettext("Draft saved."))
+            return redirect("bo-answer", pk=complaint.pk)
+    context = _summary_context(complaint)
+    context.update(form=form, draft=draft, possible=complaint.status in rule.sources,
+                   case_url=reverse("bo-case", args=[complaint.pk]))
+    return render(request, "backoffice/answer.html", context, status=400 if form.errors else 200)
+
+
+@staff_required
+def intake(request: HttpRequest) -> HttpResponse:
+    """RULES §1, §5, §6: the clerk registers a complaint that came on paper, by post or in person."""
+    require_role(request, StaffRole.CLERK)
+    user = request.user
+    form = forms.IntakeForm(request.POST or None, request.FILES or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            complaint = desk.register_paper_complaint(
+                actor=user,  # type: ignore[arg-type]
+                data=form.to_input(),
+                holder=form.cleaned_data["holder"],
+                received_at=form.cleaned_data["received_at"],
+                attachments=form.cleaned_data.get("attachments") or [],
+                idempotency_key=form.cleaned_data.get("idempotency_key") or None,
+            )
+        except Refused as exc:
+            form.add_refusal(exc)
+        except NotAllowed as exc:
+            raise PermissionDenied from exc
+        else:
+            messages.success(request, gettext("Complaint %(number)s registered. Print the talon and stamp the second copy.")
+                             % {"number": complaint.number})
+            return redirect(reverse("bo-case", args=[complaint.pk]) + "#documents")
+    return render(request, "backoffice/intake.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@staff_required
+def recommendation_action(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    """RULES §24: the body reports how it executed the recommendation; the inspector confirms it or sends it back."""
+    user = request.user
+    recommendation = selectors.recommendation_for_staff(user, pk)  # type: ignore[arg-type]
+    if step == "report":
+        if recommendation.body_id not in access.organisation_ids(user, StaffRole.HEAD):  # type: ignore[arg-type]
+            raise PermissionDenied
+        form: forms.StaffForm = forms.ReportExecutionForm(request.POST or None)
+        title = _("Report the execution of the recommendation")
+    elif step == "confirm":
+        if recommendation.complaint.holder_id not in access.organisation_ids(user, StaffRole.INSPECTOR):  # type: ignore[arg-type]
+            raise PermissionDenied
+        form = forms.ConfirmExecutionForm(request.POST or None)
+        title = _("Check the execution of the recommendation")
+    else:
+        raise Http404
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if step == "report":
+                lifecycle.report_execution(actor=user, recommendation=recommendation, report=data["report"])  # type: ignore[arg-type]
+            else:
+                lifecycle.confirm_execution(actor=user, recommendation=recommendation,  # type: ignore[arg-type]
+                                            accepted=data["accepted"], comment=data.get("comment") or "")
+        except Refused as exc:
+            form.add_refusal(exc)
+        except NotAllowed as exc:
+            raise PermissionDenied from exc
+        else:
+            messages.success(request, gettext("Recorded."))
+            return redirect("bo-recommendations")
+    return render(request, "backoffice/recommendation_action.html",
+                  {"recommendation": recommendation, "form": form, "title": title,
+                   "today": timezone.localdate()}, status=400 if form.errors else 200)

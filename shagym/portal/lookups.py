@@ -1,0 +1,139 @@
+"""Finding bodies and services for the complaint form, and the addressees a complaint against a body may go to
+(RULES §2). Names are matched in Python with casefold: SQLite's LIKE folds only ASCII, and Kazakh and Russian
+names must match whatever case the applicant types."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from shagym.complaints.states import TERM_DAYS, AddresseeKind, term_type_for
+from shagym.directory.models import Organisation, OrganisationKind, Service, Territory
+
+MAX_RESULTS = 30
+
+
+def _matches(query: str, *names: str) -> bool:
+    words = query.casefold().split()
+    text = " ".join(n for n in names if n).casefold()
+    return all(word in text for word in words)
+
+
+def territories() -> QuerySet[Territory]:
+    """Regions and cities of republican significance, for the search filter."""
+    return Territory.objects.filter(parent__isnull=True).order_by("kato")
+
+
+def _territory_and_below(territory_id: int) -> set[int]:
+    rows = list(Territory.objects.values_list("pk", "parent_id"))
+    found = {territory_id}
+    changed = True
+    while changed:
+        changed = False
+        for pk, parent in rows:
+            if parent in found and pk not in found:
+                found.add(pk)
+                changed = True
+    return found
+
+
+def _territory_and_above(territory: Territory | None) -> list[int]:
+    chain = []
+    while territory is not None:
+        chain.append(territory.pk)
+        territory = territory.parent
+    return chain
+
+
+def find_bodies(
+    query: str = "", territory_id: int | None = None, *, limit: int | None = MAX_RESULTS
+) -> tuple[list[Organisation], int]:
+    """Active bodies whose name (in any language) contains every word of the query, in the territory and below.
+    Returns the first `limit` (all for None) and the total count."""
+    bodies = Organisation.objects.filter(is_active=True).select_related("territory").order_by("name_ru")
+    if territory_id:
+        bodies = bodies.filter(territory_id__in=_territory_and_below(territory_id))
+    found = [b for b in bodies if not query.strip() or _matches(query, b.name_kk, b.name_ru, b.name_en, b.key)]
+    return found[:limit], len(found)
+
+
+def find_services(
+    query: str = "", provider: Organisation | None = None, *, limit: int | None = MAX_RESULTS
+) -> tuple[list[Service], int]:
+    """Services of the register whose name or code contains every word; those the body provides come first."""
+    services = list(Service.objects.prefetch_related("providers").order_by("code"))
+    if query.strip():
+        services = [s for s in services if _matches(query, s.code, s.name_kk, s.name_ru, s.name_en)]
+    if provider is not None:
+        services.sort(key=lambda s: provider not in s.providers.all())
+    return services[:limit], len(services)
+
+
+# The addressee a body stands for when a complaint is addressed to its head (RULES §2).
+KIND_TO_ADDRESSEE = {
+    OrganisationKind.PROVIDER: AddresseeKind.PROVIDER_HEAD,
+    OrganisationKind.CON: AddresseeKind.CON_HEAD,
+    OrganisationKind.CENTRAL: AddresseeKind.CENTRAL,
+    OrganisationKind.LOCAL_EXECUTIVE: AddresseeKind.AKIM,
+    OrganisationKind.AKIM: AddresseeKind.AKIM,
+    OrganisationKind.STATE_CORPORATION: AddresseeKind.STATE_CORPORATION,
+    OrganisationKind.QUALITY_AUTHORITY: AddresseeKind.QUALITY_AUTHORITY,
+}
+
+
+@dataclass(frozen=True)
+class AddresseeOption:
+    kind: AddresseeKind
+    body: Organisation
+
+    @property
+    def value(self) -> str:
+        return f"{self.kind.value}:{self.body.pk}"
+
+    @property
+    def working_days(self) -> int:
+        return TERM_DAYS[term_type_for(self.kind, public_service=True)]
+
+
+def addressee_options(respondent: Organisation) -> list[AddresseeOption]:
+    """RULES §2: the head of the body itself; the bodies above it (its reviewer, its parents: the ministry, the
+    akimat, the branch of the State Corporation); the akim of its territory; the quality authority."""
+    options: list[AddresseeOption] = []
+    seen: set[int] = set()
+
+    def add(body: Organisation | None) -> None:
+        if body is None or not body.is_active or body.pk in seen:
+            return
+        seen.add(body.pk)
+        options.append(AddresseeOption(KIND_TO_ADDRESSEE[OrganisationKind(body.kind)], body))
+
+    add(respondent)
+    body: Organisation | None = respondent
+    for _ in range(6):  # a short chain; guards against a loop in the reference data
+        if body is None:
+            break
+        add(body.reviewer)
+        add(body.parent)
+        body = body.reviewer or body.parent
+    chain = _territory_and_above(respondent.territory)
+    akims = Organisation.objects.filter(
+        is_active=True, kind__in=[OrganisationKind.LOCAL_EXECUTIVE, OrganisationKind.AKIM], territory_id__in=chain
+    )
+    for akim in sorted(akims, key=lambda o: chain.index(o.territory_id)):
+        add(akim)
+    for authority in quality_authorities(respondent):
+        add(authority)
+    return options
+
+
+def quality_authorities(body: Organisation) -> list[Organisation]:
+    """The quality authority's department for the body's territory (if there is one), then the national one."""
+    chain = _territory_and_above(body.territory)
+    authorities = list(Organisation.objects.filter(is_active=True, kind=OrganisationKind.QUALITY_AUTHORITY))
+    local = sorted(
+        (a for a in authorities if a.parent_id is not None and a.territory_id in chain),
+        key=lambda a: chain.index(a.territory_id),
+    )
+    national = [a for a in authorities if a.parent_id is None]
+    return local + national

@@ -1,0 +1,505 @@
+"""The citizen portal: home and help, the complaint form in steps, the personal cabinet, the status check.
+Thin views: parse a form, call one service, redirect; a Refused from a service becomes a form error."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language, gettext
+from django.views.decorators.http import require_http_methods
+
+from shagym.complaints import selectors, services
+from shagym.complaints.models import Attachment
+from shagym.complaints.states import ApplicantKind, NotAllowed, Refused
+
+from . import codes, documents, forms, lookups, timeline, uploads
+from .wizard import FIELD_STEP, STEPS, Wizard
+
+# ---------------------------------------------------------------------------------------------------------------
+# Home and help
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/home.html")
+
+
+def help_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/help.html", {"options": lookups.KIND_TO_ADDRESSEE})
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The complaint form
+
+
+def _step_url(step: str) -> str:
+    return reverse("complaint-step", args=[step])
+
+
+def _load(request: HttpRequest, step: str) -> Wizard | HttpResponse:
+    """The wizard in this session, or a redirect: to the start page, or to the first step not yet done."""
+    wizard = Wizard.load(request.session, request.user.pk)
+    if wizard is None or wizard.submitted:
+        return redirect("complaint-start")
+    if step != "check" and not wizard.may_open(step):
+        return redirect(_step_url(wizard.first_missing() or "who"))
+    if step == "check" and wizard.first_missing():
+        return redirect(_step_url(wizard.first_missing() or "who"))
+    return wizard
+
+
+def _next(request: HttpRequest, wizard: Wizard, step: str) -> HttpResponse:
+    wizard.save(request.session)
+    names = [name for name, _title in STEPS]
+    if request.GET.get("from") == "check" and wizard.first_missing() is None:
+        return redirect("complaint-check")
+    following = names.index(step) + 1
+    return redirect(_step_url(names[following]) if following < len(names) else reverse("complaint-check"))
+
+
+def _page(request: HttpRequest, wizard: Wizard, step: str, template: str, context: dict[str, Any]) -> HttpResponse:
+    names = [name for name, _title in STEPS]
+    index = names.index(step)
+    back = reverse("complaint-check") if request.GET.get("from") == "check" else (
+        _step_url(names[index - 1]) if index else reverse("complaint-start"))
+    return render(request, template, {
+        "wizard": wizard, "step": step, "step_number": index + 1, "step_count": len(names),
+        "step_title": STEPS[index][1], "back_url": back, "from_check": request.GET.get("from") == "check",
+        **context,
+    })
+
+
+@login_required
+def complaint_start(request: HttpRequest) -> HttpResponse:
+    """The start page: what you need, how long it takes. Starting makes a new form with its idempotency key."""
+    wizard = Wizard.load(request.session, request.user.pk)
+    in_progress = wizard is not None and not wizard.submitted and bool(wizard.steps)
+    if request.method == "POST":
+        if request.POST.get("action") == "continue" and in_progress:
+            return redirect(_step_url(wizard.first_missing() or "who") if wizard.first_missing()  # type: ignore[union-attr]
+                            else reverse("complaint-check"))
+        Wizard.start(request.session, request.user.pk)
+        return redirect(_step_url("who"))
+    return render(request, "portal/wizard/start.html", {"in_progress": in_progress})
+
+
+@login_required
+def complaint_step(request: HttpRequest, step: str) -> HttpResponse:
+    view = STEP_VIEWS.get(step)
+    if view is None:
+        return redirect("complaint-start")
+    wizard = _load(request, step)
+    if isinstance(wizard, HttpResponse):
+        return wizard
+    return view(request, wizard)
+
+
+def _step_who(request: HttpRequest, wizard: Wizard) -> HttpResponse:
+    form = forms.WhoForm(request.POST or None, initial=wizard.get("who"))
+    if request.method == "POST" and form.is_valid():
+        wizard.put("who", form.cleaned_data)
+        return _next(request, wizard, "who")
+    return _page(request, wizard, "who", "portal/wizard/who.html", {"form": form})
+
+
+def _step_details(request: HttpRequest, wizard: Wizard) -> HttpResponse:
+    legal = wizard.applicant_kind == ApplicantKind.LEGAL_ENTITY
+    form_class = forms.LegalEntityForm if legal else forms.IndividualForm
+    user = request.user
+    initial = wizard.get("details") or {
+        "surname": user.last_name, "first_name": user.first_name,  # type: ignore[union-attr]
+        "patronymic": getattr(user, "patronymic", ""), "email": user.email,  # type: ignore[union-attr]
+    }
+    form = form_class(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        wizard.put("details", {**form.cleaned_data, "_kind": wizard.applicant_kind})
+        return _next(request, wizard, "details")
+    return _page(request, wizard, "details", "portal/wizard/details.html", {"form": form, "legal": legal})
+
+
+def _step_body(request: HttpRequest, wizard: Wizard) -> HttpResponse:
+    search = forms.BodySearchForm(request.GET or None, territories=lookups.territories())
+    query, territory = "", None
+    if search.is_bound and search.is_valid():
+        query, territory = search.cleaned_data["q"], search.cleaned_data["territory"]
+    bodies, total = lookups.find_bodies(query, territory)
+    chosen = wizard.respondent()
+    if chosen is not None and chosen not in bodies:
+        bodies = [chosen, *bodies]
+    if request.method == "POST":
+        form = forms.BodyForm(request.POST, bodies=lookups.find_bodies()[0] + bodies)
+        form.fields["respondent"].choices = [(b.pk, b.name) for b in lookups.find_bodies(limit=None)[0]]
+        if form.is_valid():
+            wizard.put("body", form.cleaned_data)
+            return _next(request, wizard, "body")
+        form.fields["respondent"].choices = [(b.pk, b.name) for b in bodies]
+    else:
+        form = forms.BodyForm(initial=wizard.get("body"), bodies=bodies)
+    return _page(request, wizard, "body", "portal/wizard/body.html",
+                 {"form": form, "search": search, "bodies": bodies, "total": total, "query": query,
+                  "searched": search.is_bound})
+
+
+def _step_officials(request: HttpRequest, wizard: Wizard) -> HttpResponse:
+    if request.method != "POST":
+        saved = wizard.get("officials")
+        act_form = forms.AppealedActForm(initial=saved)
+        formset = forms.OfficialFormSet(prefix="officials", initial=saved.get("officials") or [{}])
+        return _officials_page(request, wizard, act_form, formset)
+    appealed_act = request.POST.get("appealed_act", "")
+    if request.POST.get("action") == "add":
+        # "Add another official" without JavaScript: the same page with one more empty row; nothing checked yet.
+        data = request.POST.copy()
+        count = data.get("officials-TOTAL_FORMS", "1")
+        data["officials-TOTAL_FORMS"] = str(min((int(count) if count.isdigit() else 1) + 1, 10))
+        unbound = forms.OfficialFormSet(prefix="officials", initial=[
+            {name: data.get(f"officials-{i}-{name}", "") for name in ("position", "surname", "initials")}
+            for i in range(int(data["officials-TOTAL_FORMS"]))
+        ])
+        return _officials_page(request, wizard, forms.AppealedActForm(initial={"appealed_act": appealed_act}),
+                               unbound, focus=int(data["officials-TOTAL_FORMS"]) - 1)
+    act_form = forms.AppealedActForm(request.POST)
+    formset = forms.OfficialFormSet(request.POST, prefix="officials", appealed_act=appealed_act)
+    acts_ok, rows_ok = act_form.is_valid(), formset.is_valid()
+    if acts_ok and rows_ok:
+        wizard.put("officials", {"appealed_act": act_form.cleaned_data["appealed_act"],
+                                 "officials": formset.officials()})
+        return _next(request, wizard, "officials")
+    return _officials_page(request, wizard, act_form, formset)
+
+
+def _officials_page(request: HttpRequest, wizard: Wizard, act_form: Any, formset: Any, focus: int | None = None
+                    ) -> HttpResponse:
+    return _page(request, wizard, "officials", "portal/wizard/officials.html",
+                 {"act_form": act_form, "formset": formset, "focus": focus,
+                  "can_add": formset.total_form_count() < 10})
+
+
+def _step_service(request: HttpRequest, wizard: Wizard) -> HttpResponse:
+    search = forms.ServiceSearchForm(request.GET or None)
+    query = search.cleaned_data["q"] if search.is_bound and search.is_valid() else ""
+    found, total = lookups.find_services(query, wizard.respondent())
+    chosen = wizard.service()
+    if chosen is not None and chosen not in found:
+        found = [chosen, *found]
+    if request.method == "POST":
+        form = forms.ServiceForm(request.POST, services=lookups.find_services(limit=None)[0])
+        if form.is_valid():
+            wizard.put("service", form.cleaned_data)
+            return _next(request, wizard, "service")
+        form.fields["service"].choices = forms.ServiceForm(services=found).fields["service"].choices
+    else:
+        form = forms.ServiceForm(initial=wizard.get("service"), services=found)
+    return _page(request, wizard, "service", "portal/wizard/service.html",
+                 {"form": form, "search": search, "total": total, "query": query, "searched": search.is_bound})
+
+
+def _step_facts(request: HttpRequest, wizard: Wizard) -> HttpResponse:
+    language = get_language()[:2] if get_language()[:2] in ("kk", "ru") else "kk"
+    form = forms.FactsForm(request.POST or None, initial=wizard.get("facts") or {"language": language})
+    today = timezone.localdate()
+    late = False
+    if request.method == "POST" and form.is_valid():
+        late = services.filed_late(form.cleaned_data["learned_on"], today)
+        # RULES §7: a late complaint is still accepted. Warn once and offer the restoration request; never block.
+        if not late or request.POST.get("late_seen"):
+            wizard.put("facts", form.cleaned_data)
+            return _next(request, wizard, "facts")
+    elif wizard.learned_on():
+        late = services.filed_late(wizard.learned_on(), today)  # type: ignore[arg-type]
+    return _page(request, wizard, "facts", "portal/wizard/facts.html",
+                 {"form": form, "late": late, "months": _months()})
+
+
+def _months() -> int:
+    from django.conf import settings
+
+    return settings.SHAGYM_FILING_TERM_MONTHS
+
+
+def _step_attachments(request: HttpRequest, wizard: Wizard) -> HttpResponse:
+    from django.conf import settings
+
+    help_text = gettext("PDF, JPEG or PNG; up to %(count)d files, each up to %(size)d MB.") % {
+        "count": settings.SHAGYM_ATTACHMENT_MAX_FILES, "size": settings.SHAGYM_ATTACHMENT_MAX_MB}
+    form = forms.AttachmentsForm(request.POST or None, request.FILES or None, help_text=help_text)
+    if request.method == "POST":
+        remove = request.POST.get("remove")
+        if remove:
+            wizard.attachments = [a for a in wizard.attachments if a["stored"] != remove]
+            wizard.draft.remove(remove)
+            wizard.save(request.session)
+            return redirect(request.get_full_path())
+        if form.is_valid():
+            for upload in form.cleaned_data["files"]:
+                try:
+                    content_type, extension = uploads.check(upload, already=len(wizard.attachments))
+                except uploads.BadUpload as exc:
+                    form.add_error("files", exc.message)
+                    continue
+                wizard.attachments.append(wizard.draft.save(upload, content_type=content_type, extension=extension))
+            wizard.save(request.session)
+            if not form.errors:
+                if request.POST.get("action") == "continue":
+                    wizard.put("attachments", {"count": len(wizard.attachments)})
+                    return _next(request, wizard, "attachments")
+                return redirect(request.get_full_path())
+    return _page(request, wizard, "attachments", "portal/wizard/attachments.html",
+                 {"form": form, "max_files": settings.SHAGYM_ATTACHMENT_MAX_FILES,
+                  "room": len(wizard.attachments) < settings.SHAGYM_ATTACHMENT_MAX_FILES})
+
+
+def _step_addressee(request: HttpRequest, wizard: Wizard) -> HttpResponse:
+    options = wizard.addressee_options()
+    form = forms.AddresseeForm(request.POST or None, initial=wizard.get("addressee"), options=options)
+    if request.method == "POST" and form.is_valid():
+        wizard.put("addressee", form.cleaned_data)
+        return _next(request, wizard, "addressee")
+    return _page(request, wizard, "addressee", "portal/wizard/addressee.html",
+                 {"form": form, "options": options, "respondent": wizard.respondent()})
+
+
+STEP_VIEWS = {
+    "who": _step_who,
+    "details": _step_details,
+    "body": _step_body,
+    "officials": _step_officials,
+    "service": _step_service,
+    "facts": _step_facts,
+    "attachments": _step_attachments,
+    "addressee": _step_addressee,
+}
+
+
+@login_required
+def complaint_check(request: HttpRequest) -> HttpResponse:
+    """Check your answers, then submit. The idempotency key makes a double click or a retry return the same
+    complaint."""
+    if request.method == "POST":
+        form = forms.SubmitForm(request.POST)
+        key = form.data.get("idempotency_key", "")
+        filed = selectors.applicant_complaint_by_key(request.user, key) if key else None  # type: ignore[arg-type]
+        if filed is not None:
+            return redirect("complaint-sent", pk=filed.pk)
+    wizard = _load(request, "check")
+    if isinstance(wizard, HttpResponse):
+        return wizard
+    errors: list[tuple[str, str]] = []
+    if request.method == "POST":
+        if not form.is_valid() or form.cleaned_data["idempotency_key"] != wizard.key:
+            errors.append(("", gettext("This form was opened in another window or has expired. Check your answers "
+                                       "and submit again.")))
+        else:
+            files = wizard.draft.open_all(wizard.attachments)
+            try:
+                complaint = services.submit_complaint(actor=request.user, data=wizard.complaint_input(),  # type: ignore[arg-type]
+                                                      idempotency_key=wizard.key, attachments=files)
+            except Refused as exc:
+                errors.append((_step_url(FIELD_STEP.get(exc.field or "", "who")) + "?from=check", exc.message))
+            except (LookupError, NotAllowed):
+                errors.append((_step_url("addressee") + "?from=check",
+                               gettext("Choose to whom you address the complaint again.")))
+            else:
+                wizard.submitted = complaint.pk
+                wizard.save(request.session)
+                return redirect("complaint-sent", pk=complaint.pk)
+            finally:
+                uploads.close_all(files)
+    try:
+        summary = wizard.complaint_input()
+    except LookupError:
+        return redirect(_step_url("addressee"))
+    return render(request, "portal/wizard/check.html", {
+        "wizard": wizard, "data": summary, "addressee": wizard.addressee(), "errors": errors,
+        "late": services.filed_late(summary.learned_on, timezone.localdate()),
+        "form": forms.SubmitForm(initial={"idempotency_key": wizard.key}),
+    })
+
+
+@login_required
+def complaint_sent(request: HttpRequest, pk: int) -> HttpResponse:
+    complaint = selectors.applicant_complaint(request.user, pk)  # type: ignore[arg-type]
+    return render(request, "portal/wizard/sent.html",
+                  {"complaint": complaint, "deadline": timeline.deadline(complaint)})
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The personal cabinet
+
+
+@login_required
+def cabinet(request: HttpRequest) -> HttpResponse:
+    complaints = list(selectors.applicant_complaints(request.user))  # type: ignore[arg-type]
+    today = timezone.localdate()
+    rows = [{"complaint": c, "status": timeline.status_label(c), "tone": timeline.status_tone(c),
+             "overdue": c.is_overdue(today)} for c in complaints]
+    return render(request, "portal/cabinet/list.html", {"rows": rows})
+
+
+def _detail_context(complaint: Any) -> dict[str, Any]:
+    return {
+        "complaint": complaint,
+        "status": timeline.status_label(complaint),
+        "tone": timeline.status_tone(complaint),
+        "entries": timeline.timeline(complaint),
+        "deadline": timeline.deadline(complaint),
+        "court_until": timeline.court_until(complaint),
+    }
+
+
+@login_required
+def cabinet_complaint(request: HttpRequest, pk: int) -> HttpResponse:
+    complaint = selectors.applicant_complaint(request.user, pk)  # type: ignore[arg-type]
+    return render(request, "portal/cabinet/detail.html", {
+        **_detail_context(complaint),
+        "actions": timeline.actions(complaint),
+        "attachments": complaint.attachments.order_by("uploaded_at"),
+        "officials": complaint.officials.all(),
+        "outcome_words": timeline.OUTCOME_WORDS.get(complaint.outcome, ""),
+    })
+
+
+def _pdf(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def cabinet_talon(request: HttpRequest, pk: int) -> HttpResponse:
+    complaint = selectors.applicant_complaint(request.user, pk)  # type: ignore[arg-type]
+    return _pdf(documents.render_talon(complaint), f"talon-{complaint.number or complaint.pk}.pdf")
+
+
+@login_required
+def cabinet_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    complaint = selectors.applicant_complaint(request.user, pk)  # type: ignore[arg-type]
+    if not timeline.actions(complaint).answer:
+        return redirect("cabinet-complaint", pk=pk)
+    return _pdf(documents.render_answer(complaint), f"answer-{complaint.number}.pdf")
+
+
+@login_required
+def cabinet_extension(request: HttpRequest, pk: int) -> HttpResponse:
+    complaint = selectors.applicant_complaint(request.user, pk)  # type: ignore[arg-type]
+    if not complaint.extension_days:
+        return redirect("cabinet-complaint", pk=pk)
+    return _pdf(documents.render_extension_notice(complaint), f"extension-{complaint.number}.pdf")
+
+
+@login_required
+def cabinet_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    from django.http import FileResponse, Http404
+
+    complaint = selectors.applicant_complaint(request.user, pk)  # type: ignore[arg-type]
+    attachment = Attachment.objects.filter(complaint=complaint, pk=attachment_pk).first()
+    if attachment is None:
+        raise Http404
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name,
+                        content_type=attachment.content_type)
+
+
+def _action_page(request: HttpRequest, pk: int, form_class: type, template: str, act: Any) -> HttpResponse:
+    """A cabinet action: the form, one service call, back to the complaint with a message."""
+    from django.contrib import messages
+
+    complaint = selectors.applicant_complaint(request.user, pk)  # type: ignore[arg-type]
+    form = form_class(request.POST or None, **({"initial": act.initial(complaint)} if hasattr(act, "initial") else {}))
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = act(request.user, complaint, form.cleaned_data)
+        except Refused as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        except NotAllowed:
+            form.add_error(None, gettext("This is not possible for this complaint any more."))
+        else:
+            message, target = result
+            messages.success(request, message)
+            return HttpResponseRedirect(target)
+    return render(request, template, {"form": form, **_detail_context(complaint)})
+
+
+def _withdraw(user: Any, complaint: Any, data: dict[str, Any]) -> tuple[str, str]:
+    services.withdraw_complaint(actor=user, complaint=complaint, reason=data["reason"])
+    return gettext("Your complaint is withdrawn."), reverse("cabinet-complaint", args=[complaint.pk])
+
+
+def _supply(user: Any, complaint: Any, data: dict[str, Any]) -> tuple[str, str]:
+    services.supply_content(actor=user, complaint=complaint, text=data["text"])
+    return gettext("The information is sent to the body."), reverse("cabinet-complaint", args=[complaint.pk])
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cabinet_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    return _action_page(request, pk, forms.WithdrawForm, "portal/cabinet/withdraw.html", _withdraw)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cabinet_supply(request: HttpRequest, pk: int) -> HttpResponse:
+    return _action_page(request, pk, forms.SupplyForm, "portal/cabinet/supply.html", _supply)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cabinet_second_tier(request: HttpRequest, pk: int) -> HttpResponse:
+    """RULES §24: after an unsatisfying answer or silence past the term, the complaint to the quality authority,
+    prefilled from the first one and linked to it."""
+    import secrets
+
+    from django.contrib import messages
+
+    parent = selectors.applicant_complaint(request.user, pk)  # type: ignore[arg-type]
+    authorities = lookups.quality_authorities(parent.reviewing_body)
+    if not timeline.actions(parent).second_tier or not authorities:
+        child = timeline.actions(parent).second_tier_child
+        return redirect("cabinet-complaint", pk=child.pk if child else pk)
+    initial = {"demands": parent.demands, "idempotency_key": f"portal-{request.user.pk}-{secrets.token_hex(16)}"}
+    form = forms.SecondTierForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        key = form.cleaned_data["idempotency_key"]
+        if not key.startswith(f"portal-{request.user.pk}-"):
+            key = initial["idempotency_key"]
+        try:
+            child = services.file_second_tier(actor=request.user, parent=parent,  # type: ignore[arg-type]
+                                              quality_authority=authorities[0],
+                                              reasons=form.cleaned_data["reasons"],
+                                              demands=form.cleaned_data["demands"], idempotency_key=key)
+        except Refused as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        except NotAllowed:
+            form.add_error(None, gettext("This is not possible for this complaint any more."))
+        else:
+            messages.success(request, gettext("Your complaint to the quality authority is delivered."))
+            return redirect("complaint-sent", pk=child.pk)
+    return render(request, "portal/cabinet/second_tier.html",
+                  {"form": form, "authority": authorities[0], **_detail_context(parent)})
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Status check without an account (paper and post complaints)
+
+
+def status_check(request: HttpRequest) -> HttpResponse:
+    data = request.POST if request.method == "POST" else (request.GET if "number" in request.GET else None)
+    form = forms.StatusForm(data)
+    complaint = None
+    if form.is_bound and form.is_valid():
+        try:
+            complaint = codes.look_up(number=form.cleaned_data["number"], code=form.cleaned_data["code"],
+                                      client=request.META.get("REMOTE_ADDR", ""))
+        except codes.TooManyAttempts:
+            form.add_error(None, gettext("Too many wrong attempts. Wait 15 minutes and try again, or call the "
+                                         "contact centre 1414."))
+        else:
+            if complaint is None:
+                form.add_error("code", gettext("The number or the access code is wrong. Check both on the talon "
+                                               "and try again."))
+    if complaint is not None:
+        return render(request, "portal/status_result.html", {**_detail_context(complaint)})
+    return render(request, "portal/status.html", {"form": form})
