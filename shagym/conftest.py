@@ -26,6 +26,12 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # Every persona gets a password; the production hasher spends 0.2 s on each.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def ministry(db):
     return OrganisationFactory(key="minjust", kind=OrganisationKind.CENTRAL)

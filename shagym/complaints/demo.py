@@ -147,7 +147,7 @@ def load_complaints(users: dict[str, User]) -> int:
     created = 0
     for index, (slug, _target) in enumerate(SCENARIOS):
         key = f"demo-{slug}"
-        if Complaint.objects.filter(idempotency_key=key).exists():
+        if Complaint.objects.filter(idempotency_key__endswith=f":{key}").exists():
             continue
         with transaction.atomic():
             _build(slug, key, index, users)

@@ -266,6 +266,9 @@ class Attachment(models.Model):
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
 
+    def __str__(self) -> str:
+        return self.name
+
 
 class Recommendation(models.Model):
     """RULES §24 (Law Art. 25(3)): the quality authority's recommendation to a body to restore the applicant's
@@ -289,6 +292,9 @@ class Recommendation(models.Model):
     class Meta:
         verbose_name = _("recommendation")
         verbose_name_plural = _("recommendations")
+
+    def __str__(self) -> str:
+        return f"{self.complaint} → {self.body}"
 
 
 class EventQuerySet(models.QuerySet["ComplaintEvent"]):
@@ -342,3 +348,6 @@ class Counter(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["organisation", "year"], name="unique_counter")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}/{self.year}: {self.value}"

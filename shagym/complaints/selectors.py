@@ -61,8 +61,6 @@ def applicant_complaints(user: User) -> QuerySet[Complaint]:
 
 def applicant_complaint(user: User, pk: int) -> Complaint:
     """One of the applicant's own complaints; 404 for any other (the same as a missing one)."""
-    from django.http import Http404
-
     complaint = (
         access.complaints_for_applicant(user)
         .select_related("reviewing_body", "holder", "respondent", "service", "received_by", "parent")
@@ -72,6 +70,11 @@ def applicant_complaint(user: User, pk: int) -> Complaint:
     if complaint is None:
         raise Http404
     return complaint
+
+
+def applicant_complaint_by_key(user: User, key: str) -> Complaint | None:
+    """The applicant's complaint filed with this idempotency key (a double click or a retried submit)."""
+    return access.complaints_for_applicant(user).filter(idempotency_key=key).first() if key else None
 
 
 def complaint_by_number(number: str) -> Complaint | None:
@@ -293,8 +296,3 @@ def recommendation_for_staff(user: User, pk: int) -> Recommendation:
 def recommendations_of_case(user: User, complaint: Complaint) -> QuerySet[Recommendation]:
     """The recommendations on this complaint and on its second-tier complaints."""
     return recommendations_for_staff(user).filter(Q(complaint=complaint) | Q(complaint__parent=complaint))
-
-
-def applicant_complaint_by_key(user: User, key: str) -> Complaint | None:
-    """The applicant's complaint filed with this idempotency key (a double click or a retried submit)."""
-    return access.complaints_for_applicant(user).filter(idempotency_key=key).first() if key else None

@@ -228,17 +228,20 @@ def validate_input(data: ComplaintInput, *, today: dt.date) -> None:
             raise Refused(gettext("For each official give the position, surname and initials."), field="officials")
 
 
-def filed_late(learned_on: dt.date, today: dt.date) -> bool:
-    """RULES §7 (АППК 92): 3 months from the day the applicant learned of it. Never blocks filing."""
+def filed_late(learned_on: dt.date, filed_on: dt.date) -> bool:
+    """RULES §7 (АППК 92): 3 months from the day the applicant learned of it; never blocks filing.
+
+    `filed_on` is the day of filing: the postmark date for a complaint sent by post (Civil Code Art. 176(2)).
+    A term that ends on a non-working day runs to the next working day (Civil Code Art. 175)."""
     months = settings.SHAGYM_FILING_TERM_MONTHS
     year, month = divmod(learned_on.month - 1 + months, 12)
-    try:
-        limit = learned_on.replace(year=learned_on.year + year, month=month + 1)
-    except ValueError:  # 30 Nov + 3 months: the term ends on the last day of February
-        limit = (learned_on.replace(day=1, year=learned_on.year + year, month=month + 1) + dt.timedelta(days=31)).replace(
-            day=1
-        ) - dt.timedelta(days=1)
-    return today > limit
+    first_of_month = dt.date(learned_on.year + year, month + 1, 1)
+    last_of_month = (first_of_month + dt.timedelta(days=31)).replace(day=1) - dt.timedelta(days=1)
+    limit = first_of_month.replace(day=min(learned_on.day, last_of_month.day))
+    cal = current_calendar()
+    if not cal.is_working_day(limit):
+        limit = workdays.next_working_day(cal, limit)
+    return filed_on > limit
 
 
 @transaction.atomic
@@ -257,6 +260,8 @@ def submit_complaint(
     `holder` is the body that received it (default: the body addressed). A retried submission with the same
     idempotency key returns the complaint already filed instead of a second one."""
     at = _now(now)
+    # The key is namespaced by the actor, so nobody gets back someone else's complaint by reusing a key.
+    idempotency_key = f"{actor.pk if actor else '-'}:{idempotency_key}"[:64] if idempotency_key else None
     if idempotency_key:
         existing = Complaint.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
@@ -301,7 +306,7 @@ def submit_complaint(
         demands=data.demands.strip(),
         restoration_requested=data.restoration_requested,
         restoration_reason=data.restoration_reason.strip(),
-        idempotency_key=idempotency_key or None,
+        idempotency_key=idempotency_key,
         received_at=at,
         postmark_date=data.postmark_date,
         received_by=received_by,
@@ -332,7 +337,10 @@ def submit_complaint(
         action=Action.SUBMIT,
         before={},
         at=at,
-        data={"late": filed_late(data.learned_on, local_date(at)), "parent": parent.number if parent else None},
+        data={
+            "late": filed_late(data.learned_on, data.postmark_date or local_date(at)),
+            "parent": parent.number if parent else None,
+        },
     )
     _notify("received", complaint)
     return complaint
@@ -386,11 +394,11 @@ def register_complaint(*, actor: User | None, complaint: Complaint, now: dt.date
         due, version = _due(registered_on, complaint.term_days)
         changes.update(due_date=due, calendar_version=version, forward_due=None)
     roles = _roles(actor, complaint)
-    states.check(complaint, Action.REGISTER, roles=roles)
+    target = states.check(complaint, Action.REGISTER, roles=roles, forwarding=forwarding)
     before = complaint.snapshot()
     for name, value in changes.items():
         setattr(complaint, name, value)
-    complaint.status = State.FORWARDING if forwarding else State.REGISTERED
+    complaint.status = target
     complaint.save()
     _append(complaint, actor=actor, roles=roles, action=Action.REGISTER, before=before, at=at)
     _notify("registered", complaint)
@@ -400,6 +408,7 @@ def register_complaint(*, actor: User | None, complaint: Complaint, now: dt.date
 @transaction.atomic
 def forward_complaint(*, actor: User, complaint: Complaint, now: dt.datetime | None = None) -> Complaint:
     """RULES §8 (АППК 91(4)): the appealed body sends the complaint with the case file to the reviewing body."""
+    _lock(complaint)  # read the fields below from the locked row, not from the caller's copy
     source = complaint.holder
     _apply(
         complaint,
@@ -416,6 +425,7 @@ def forward_complaint(*, actor: User, complaint: Complaint, now: dt.datetime | N
 @transaction.atomic
 def satisfy_in_full(*, actor: User, complaint: Complaint, text: str, now: dt.datetime | None = None) -> Complaint:
     """RULES §8: within the 3 working days the appealed body itself satisfies the demands in full."""
+    _lock(complaint)  # read the fields below from the locked row, not from the caller's copy
     if complaint.holder_id != complaint.respondent_id:
         raise Refused(gettext("Only the body whose act is appealed can satisfy the complaint here."), code="state")
     _apply(complaint, Action.SATISFY, actor=actor, now=now, text=text, data={"text": text.strip()},
@@ -429,6 +439,7 @@ def redirect_complaint(
     *, actor: User, complaint: Complaint, target: Organisation | None, reason: str = "", now: dt.datetime | None = None
 ) -> Complaint:
     """RULES §9 (АППК 65): outside this body's competence; sent to the competent body, applicant told."""
+    _lock(complaint)  # read the fields below from the locked row, not from the caller's copy
     source = complaint.holder
     _apply(
         complaint,
@@ -462,6 +473,7 @@ def request_content(
 
 @transaction.atomic
 def supply_content(*, actor: User, complaint: Complaint, text: str, now: dt.datetime | None = None) -> Complaint:
+    _lock(complaint)  # read the fields below from the locked row, not from the caller's copy
     _apply(complaint, Action.SUPPLY_CONTENT, actor=actor, now=now, text=text,
            has_executor=complaint.executor_id is not None,
            changes={"content_due": None}, data={"text": text.strip()})
@@ -471,6 +483,7 @@ def supply_content(*, actor: User, complaint: Complaint, text: str, now: dt.date
 @transaction.atomic
 def return_complaint(*, actor: User, complaint: Complaint, now: dt.datetime | None = None) -> Complaint:
     """RULES §4 (АППК 64(7)-(8)): not fixed in time, so returned; the applicant may file it again."""
+    _lock(complaint)  # read the fields below from the locked row, not from the caller's copy
     _apply(complaint, Action.RETURN, actor=actor, now=now, today=local_date(_now(now)),
            content_due=complaint.content_due)
     _notify("returned", complaint)
@@ -488,6 +501,7 @@ def _is_appealed_official(user: User, complaint: Complaint) -> bool:
 @transaction.atomic
 def assign_executor(*, actor: User, complaint: Complaint, executor: User | None, now: dt.datetime | None = None) -> Complaint:
     """RULES §10: after registration the head appoints the responsible executor (or changes him)."""
+    _lock(complaint)  # read the fields below from the locked row, not from the caller's copy
     executor_ok = executor is not None and bool(
         access.roles_in(executor, complaint.holder_id) & {Role.EXECUTOR, Role.INSPECTOR}
     )
@@ -527,8 +541,9 @@ def extend_term(
         reasons=reasons,
     )
     before = complaint.snapshot()
-    assert complaint.registered_on is not None
-    complaint.due_date, complaint.calendar_version = _due(complaint.registered_on, complaint.term_days, days)
+    assert complaint.due_date is not None
+    # RULES §14: the extension adds working days to the term in force; the original term does not move.
+    complaint.due_date = _working_days_after(complaint.due_date, days)
     complaint.extension_days = days
     complaint.extension_ground = ground
     complaint.extension_reasons = reasons.strip()
@@ -546,6 +561,7 @@ def extend_term(
 def record_extension_notice(
     *, actor: User | None, complaint: Complaint, channel: str, now: dt.datetime | None = None
 ) -> Complaint:
+    _lock(complaint)  # read the fields below from the locked row, not from the caller's copy
     at = _now(now)
     if complaint.extension_notice_sent_at is not None:
         raise Refused(gettext("The extension notice has already been recorded."), code="state")
@@ -605,6 +621,7 @@ def return_draft(*, actor: User, complaint: Complaint, comment: str, now: dt.dat
 
 @transaction.atomic
 def sign_decision(*, actor: User, complaint: Complaint, now: dt.datetime | None = None) -> Complaint:
+    _lock(complaint)  # read the fields below from the locked row, not from the caller's copy
     at = _now(now)
     _apply(complaint, Action.SIGN_DECISION, actor=actor, now=now,
            changes={"decided_at": at, "signed_by": actor}, data={"outcome": complaint.outcome})
@@ -640,6 +657,7 @@ def deliver_answer(
     now: dt.datetime | None = None,
 ) -> Complaint:
     """RULES §23 (seed 004): by post, handed over at the office, or to the personal cabinet."""
+    _lock(complaint)  # read the fields below from the locked row, not from the caller's copy
     at = _now(now)
     day = delivered_on or local_date(at)
     if day > local_date(at):
@@ -675,8 +693,12 @@ def mark_overdue(*, complaint: Complaint, now: dt.datetime | None = None) -> boo
 
 
 def second_tier_allowed(complaint: Complaint, today: dt.date) -> bool:
-    """After an answer the applicant disagrees with, or silence past the term (RULES §15, §24)."""
-    return complaint.status in states.ANSWERED_STATES or complaint.is_overdue(today)
+    """After an answer the applicant disagrees with, a refusal to consider it, or silence past the term
+    (RULES §15, §21, §24)."""
+    return (
+        complaint.status in states.ANSWERED_STATES | {State.LEFT_WITHOUT_CONSIDERATION}
+        or complaint.is_overdue(today)
+    )
 
 
 @transaction.atomic
@@ -695,6 +717,10 @@ def file_second_tier(
     _lock(parent)
     roles = _roles(actor, parent)
     states.check(parent, Action.SECOND_TIER_FILED, roles=roles)
+    if idempotency_key:
+        retried = parent.second_tier.filter(idempotency_key=f"{actor.pk}:{idempotency_key}"[:64]).first()
+        if retried is not None:
+            return retried
     if not second_tier_allowed(parent, local_date(at)):
         raise Refused(
             gettext("You can complain to the quality authority once you have the answer or the term has passed."),

@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from django.db import models
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 
 class State(models.TextChoices):
@@ -202,14 +201,17 @@ def _t(sources: Collection[State], roles: Collection[Role], target: State | None
 # The whole lifecycle. RULES § references per row.
 TRANSITIONS: Mapping[Action, Transition] = {
     # §1, §5, §6: received on any channel, then registered on the day of receipt.
-    Action.REGISTER: _t({State.RECEIVED}, STAFF, State.REGISTERED),  # or FORWARDING, see services
+    # A complaint received by a body other than the one addressed opens the forwarding window (§8).
+    Action.REGISTER: _t({State.RECEIVED}, STAFF, None),
     # §8: the appealed body forwards within 3 working days, or satisfies the demands in full.
     Action.FORWARD: _t({State.FORWARDING}, STAFF, State.RECEIVED),
     Action.SATISFY: _t({State.FORWARDING}, {Role.HEAD}, State.SATISFIED_BY_RESPONDENT),
     # §9: outside competence, redirected to the competent body, applicant told.
     Action.REDIRECT: _t({State.RECEIVED, State.REGISTERED}, STAFF, State.RECEIVED),
     # §4: missing content named, a term to fix it; returned if not fixed.
-    Action.REQUEST_CONTENT: _t({State.REGISTERED, State.UNDER_REVIEW}, STAFF | {Role.EXECUTOR}, State.AWAITING_CONTENT),
+    Action.REQUEST_CONTENT: _t(
+        {State.REGISTERED, State.UNDER_REVIEW, State.EXTENDED}, STAFF | {Role.EXECUTOR}, State.AWAITING_CONTENT
+    ),
     Action.SUPPLY_CONTENT: _t({State.AWAITING_CONTENT}, {Role.APPLICANT, Role.CLERK}, None),
     Action.RETURN: _t({State.AWAITING_CONTENT}, STAFF, State.RETURNED),
     # §10: the head appoints the executor (or changes him).
@@ -237,7 +239,7 @@ TRANSITIONS: Mapping[Action, Transition] = {
     Action.MARK_OVERDUE: _t(OPEN_STATES - {State.RECEIVED}, {Role.SYSTEM}, None),
     # §24: the second tier, and the quality authority's recommendation and control.
     Action.SECOND_TIER_FILED: _t(
-        ANSWERED_STATES | OPEN_STATES, {Role.APPLICANT, Role.CLERK, Role.SYSTEM}, None
+        ANSWERED_STATES | OPEN_STATES | {State.LEFT_WITHOUT_CONSIDERATION}, {Role.APPLICANT}, None
     ),
     Action.RECOMMEND: _t(REVIEW_STATES | {State.AWAITING_SIGNATURE, State.DECIDED}, {Role.INSPECTOR}, None),
     Action.REPORT_EXECUTION: _t(frozenset(State), {Role.HEAD}, None),
@@ -276,7 +278,16 @@ def allowed_actions(status: str, roles: Collection[str]) -> list[Action]:
     ]
 
 
-_HIDDEN = frozenset({Action.MARK_OVERDUE, Action.REVISE_DUE_DATE, Action.SECOND_TIER_FILED})
+# Not offered as a next step on a complaint's page: done by the system, from another page, or about a recommendation.
+_HIDDEN = frozenset(
+    {
+        Action.MARK_OVERDUE,
+        Action.REVISE_DUE_DATE,
+        Action.SECOND_TIER_FILED,
+        Action.REPORT_EXECUTION,
+        Action.CONFIRM_EXECUTION,
+    }
+)
 
 
 def check(complaint: ComplaintLike, action: Action, *, roles: Collection[str], **context: Any) -> State:
@@ -295,6 +306,8 @@ def check(complaint: ComplaintLike, action: Action, *, roles: Collection[str], *
         guard(complaint, **context)
     if rule.target is not None:
         return rule.target
+    if action == Action.REGISTER:
+        return State.FORWARDING if context.get("forwarding") else State.REGISTERED
     if action == Action.SUPPLY_CONTENT:
         return resume_state(complaint, **context)
     if action == Action.ASSIGN and complaint.status == State.REGISTERED:

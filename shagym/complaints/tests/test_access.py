@@ -35,12 +35,6 @@ def snapshot(complaint: Complaint) -> tuple[dict, list[str]]:
     return fresh.snapshot(), list(fresh.events.order_by("pk").values_list("action", flat=True))
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # Every persona gets a password; the production hasher spends 0.2 s on each.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @contextmanager
 def not_allowed(complaint: Complaint):
     """The block raises NotAllowed and leaves the complaint and its history as they were."""
