@@ -7,13 +7,12 @@ import datetime as dt
 import os
 
 import pytest
-from hypothesis import settings as hypothesis_settings
 from django.utils import timezone
+from hypothesis import settings as hypothesis_settings
 
 from shagym.complaints import services
 from shagym.complaints.tests.factories import OrganisationFactory, UserFactory, complaint_input, member
 from shagym.directory.models import OrganisationKind, Role
-
 
 # CI runs hypothesis derandomized, so a run is reproducible; locally it explores.
 hypothesis_settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)

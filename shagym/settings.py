@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "shagym.accounts",
     "shagym.directory",
     "shagym.complaints",
+    "shagym.notify",
     "shagym.documents",
     "shagym.portal",
     "shagym.backoffice",
@@ -262,3 +263,42 @@ for _name in ("SHAGYM_ATTACHMENT_MAX_FILES", "SHAGYM_ATTACHMENT_MAX_MB", "SHAGYM
               "SHAGYM_STATUS_CHECK_WINDOW_SECONDS", "SHAGYM_COURT_TERM_MONTHS"):
     if globals()[_name] < 1:
         raise ImproperlyConfigured(f"{_name} must be at least 1")
+
+# ---- Notifications (shagym.notify) ----
+# Issue 6: messages to applicants and staff, the deadline sweep, and the SMS gateway. E-mail uses EMAIL_BACKEND above
+# (SMTP in production: django.core.mail.backends.smtp.EmailBackend with Django's EMAIL_HOST/EMAIL_PORT settings).
+
+# The SMS gateway: a dotted path to a class with send(*, to, text) -> id. The default writes each SMS as a file in
+# SHAGYM_SMS_DIR (development); shagym.notify.gateways.HttpSmsGateway posts to a provider's HTTP API (production).
+SHAGYM_SMS_GATEWAY = os.environ.get("SHAGYM_SMS_GATEWAY", "shagym.notify.gateways.FileSmsGateway")
+SHAGYM_SMS_DIR = Path(os.environ.get("SHAGYM_SMS_DIR", BASE_DIR / "var" / "sms"))
+SHAGYM_SMS_HTTP_URL = os.environ.get("SHAGYM_SMS_HTTP_URL", "")
+SHAGYM_SMS_HTTP_TOKEN = os.environ.get("SHAGYM_SMS_HTTP_TOKEN", "")
+SHAGYM_SMS_SENDER = os.environ.get("SHAGYM_SMS_SENDER", "Shagym")
+SHAGYM_SMS_TIMEOUT = envint("SHAGYM_SMS_TIMEOUT", 10)
+# The applicant messages that also go by SMS when the complaint gives a mobile number; the others use SMS only when
+# the e-mail fails. The legal notices (RULES §9, §14, §21), the decision and the deemed refusal are in by default.
+SHAGYM_NOTIFY_SMS_KINDS = envlist(
+    "SHAGYM_NOTIFY_SMS_KINDS",
+    ["registered", "forwarded", "satisfied", "redirected", "content_requested", "returned", "extended", "decided",
+     "left_without_consideration", "deemed_refused"],
+)
+# Retries: the first after SHAGYM_NOTIFY_RETRY_SECONDS, each next one 4 times later; after SHAGYM_NOTIFY_MAX_ATTEMPTS
+# failed tries the channel counts as failed and the message falls back to the next channel.
+SHAGYM_NOTIFY_MAX_ATTEMPTS = envint("SHAGYM_NOTIFY_MAX_ATTEMPTS", 5)
+SHAGYM_NOTIFY_RETRY_SECONDS = envint("SHAGYM_NOTIFY_RETRY_SECONDS", 60)
+# A delivery claimed by a worker this long ago and never finished is sent again (the worker died).
+SHAGYM_NOTIFY_STALE_SECONDS = envint("SHAGYM_NOTIFY_STALE_SECONDS", 600)
+# The most items one sweep step handles; the next sweep goes on from there.
+SHAGYM_NOTIFY_BATCH = envint("SHAGYM_NOTIFY_BATCH", 500)
+# The worker puts a sweep on the queue this often (seconds).
+SHAGYM_SWEEP_INTERVAL = envint("SHAGYM_SWEEP_INTERVAL", 300)
+# The heads' daily digest goes out from this hour (Almaty time) on working days.
+SHAGYM_DIGEST_HOUR = envint("SHAGYM_DIGEST_HOUR", 9)
+
+for _name in ("SHAGYM_SMS_TIMEOUT", "SHAGYM_NOTIFY_MAX_ATTEMPTS", "SHAGYM_NOTIFY_RETRY_SECONDS",
+              "SHAGYM_NOTIFY_STALE_SECONDS", "SHAGYM_NOTIFY_BATCH", "SHAGYM_SWEEP_INTERVAL"):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be at least 1")
+if not 0 <= SHAGYM_DIGEST_HOUR <= 23:
+    raise ImproperlyConfigured("SHAGYM_DIGEST_HOUR must be an hour from 0 to 23")

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 
@@ -19,6 +18,7 @@ from shagym.complaints.models import Complaint, ComplaintEvent
 from shagym.complaints.states import ANSWERED_STATES, REVIEW_STATES, ExtensionGround, Outcome
 from shagym.directory.models import Organisation, OrganisationKind
 from shagym.documents import qr_svg, render_pdf
+from shagym.portal.documents import status_url
 
 from .models import AnswerDraft, Letter
 
@@ -46,11 +46,6 @@ def _day(value: Any) -> dt.date | None:
 
 def _local(moment: dt.datetime | None) -> dt.date | None:
     return timezone.localtime(moment, workdays.ALMATY).date() if moment else None
-
-
-def status_url(complaint: Complaint) -> str:
-    """Where the applicant follows the complaint (the portal's status page), printed as a QR code."""
-    return f"{settings.SITE_URL.rstrip('/')}/{complaint.language}/status/?number={complaint.number or ''}"
 
 
 def _common(complaint: Complaint, organisation: Organisation, signer: User | None, at: dt.datetime) -> dict[str, Any]:
@@ -131,9 +126,11 @@ def answer_preview(complaint: Complaint, *, signer: User | None) -> bytes:
     return render_pdf("backoffice/pdf/answer.html", context, language=complaint.language)
 
 
-def talon(complaint: Complaint) -> bytes:
+def talon(complaint: Complaint, *, access_code: str | None) -> bytes:
     """RULES §5 (АППК 64(2)): the talon (number, date and time, surname, initials and position of the receiver)
-    and the registration stamp text for the second copy or the covering letter (incoming number and date)."""
+    and the registration stamp text for the second copy or the covering letter (incoming number and date).
+    The QR code opens the portal's status page (with the access code for a paper complaint)."""
+    url = status_url(complaint, access_code=access_code)
     context = {
         "complaint": complaint,
         "issuer": complaint.holder,
@@ -142,7 +139,8 @@ def talon(complaint: Complaint) -> bytes:
         "receiver": complaint.received_by,
         "officials": list(complaint.officials.all()),
         "attachments": list(complaint.attachments.all()),
-        "status_url": status_url(complaint),
-        "qr": qr_svg(status_url(complaint), scale=2),
+        "access_code": access_code,
+        "status_url": url,
+        "qr": qr_svg(url, scale=2),
     }
     return render_pdf("backoffice/pdf/talon.html", context, language=complaint.language)

@@ -42,6 +42,7 @@ class Letter(models.Model):
     letter stays with the body that sent it even after the complaint has left that body (RULES §8, §9)."""
 
     class Kind(models.TextChoices):
+        TALON = "talon", _("talon and registration stamp")  # RULES §5
         FORWARDING = "forwarding", _("covering letter forwarding the complaint to the reviewing body")  # RULES §8
         REDIRECT = "redirect", _("notice to the applicant: redirected to the competent body")  # RULES §9
         CONTENT = "content", _("notice to the applicant: missing content")  # RULES §4

@@ -17,8 +17,9 @@ from django.utils.translation import gettext
 from shagym.complaints import access, states
 from shagym.complaints import services as lifecycle
 from shagym.complaints.models import Complaint, ComplaintEvent
-from shagym.complaints.states import Action, NotAllowed, Outcome, Refused, State
+from shagym.complaints.states import Action, Channel, NotAllowed, Outcome, Refused, Role, State
 from shagym.directory.models import Organisation
+from shagym.portal.codes import issue_access_code
 
 from . import letters
 from .models import AnswerDraft, Letter
@@ -51,7 +52,35 @@ def register_paper_complaint(
     )
     if complaint.status != State.RECEIVED:
         return complaint
-    return lifecycle.register_complaint(actor=actor, complaint=complaint, now=now)
+    lifecycle.register_complaint(actor=actor, complaint=complaint, now=now)
+    issue_talon(actor=actor, complaint=complaint)
+    return complaint
+
+
+@transaction.atomic
+def issue_talon(*, actor: User, complaint: Complaint) -> Letter:
+    """RULES §5 (АППК 64(2)): the talon with the stamp text, kept as printed. A paper applicant has no account, so
+    the talon carries an access code for the portal's status page; issuing a new talon replaces the code (a lost
+    talon stops working)."""
+    complaint.refresh_from_db(from_queryset=Complaint.objects.select_for_update())
+    if not access.roles_for(actor, complaint) & {Role.CLERK, Role.HEAD}:
+        raise NotAllowed(Action.REGISTER)
+    if not complaint.number:
+        raise Refused(gettext("Register the complaint first: the talon carries its number."), code="state")
+    code = issue_access_code(complaint) if complaint.channel != Channel.PORTAL else None
+    pdf = letters.talon(complaint, access_code=code)
+    event = ComplaintEvent.objects.filter(complaint=complaint, action=Action.REGISTER).order_by("-pk").first()
+    return Letter.objects.create(
+        complaint=complaint,
+        kind=Letter.Kind.TALON,
+        organisation=complaint.holder,
+        event=event,
+        language=complaint.language,
+        addressee=complaint.applicant_name[:400],
+        created_by=actor,
+        pdf=pdf,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+    )
 
 
 @transaction.atomic

@@ -73,8 +73,13 @@ def applicant_complaint(user: User, pk: int) -> Complaint:
 
 
 def applicant_complaint_by_key(user: User, key: str) -> Complaint | None:
-    """The applicant's complaint filed with this idempotency key (a double click or a retried submit)."""
-    return access.complaints_for_applicant(user).filter(idempotency_key=key).first() if key else None
+    """The applicant's complaint filed with this idempotency key (a double click or a retried submit).
+    services.submit_complaint stores the key scoped by the actor ("<user pk>:<key>")."""
+    if not key:
+        return None
+    return access.complaints_for_applicant(user).filter(
+        Q(idempotency_key=key) | Q(idempotency_key__endswith=f":{key}")
+    ).first()
 
 
 def complaint_by_number(number: str) -> Complaint | None:

@@ -75,7 +75,7 @@ def staff_message(
     language = settings.LANGUAGE_CODE
     with translation.override(language):
         context = _event_context(complaint, event, language=language)
-        context.update(addressee=_person(user), actor=_person(event.actor) if event and event.actor else NO_VALUE)
+        context.update(addressee=person(user), actor=person(event.actor) if event and event.actor else NO_VALUE)
         if recommendation is not None:
             context.update(
                 recommendation_text=recommendation.text,
@@ -85,15 +85,29 @@ def staff_message(
         return _render(kind, context)
 
 
-def digest_message(*, user: User, day: dt.date, next_day: dt.date, rows: list[dict[str, Any]]) -> Composed:
+# The head's daily summary, one line per heading (selectors.digest_figures).
+DIGEST_LINES = {
+    "overdue": _("Review term passed without a decision: %(count)s"),
+    "due_today": _("Review term ends today: %(count)s"),
+    "due_next": _("Review term ends on %(day)s, the next working day: %(count)s"),
+    "unassigned": _("Registered and waiting for an executor: %(count)s"),
+    "awaiting_signature": _("Answers waiting for your signature: %(count)s"),
+    "extension_notices": _("Extension notices not yet sent to the applicant: %(count)s"),
+    "forwarding": _("To forward to the reviewing body: %(count)s"),
+    "letters": _("Letters waiting in the office's print queue: %(count)s"),
+}
+
+
+def digest_message(
+    *, user: User, day: dt.date, next_day: dt.date, figures: dict[str, tuple[int, list[str]]]
+) -> Composed:
     with translation.override(settings.LANGUAGE_CODE):
-        context = {
-            "addressee": _person(user),
-            "date": _day(day),
-            "next_day": _day(next_day),
-            "rows": rows,
-            "site": settings.SITE_URL,
-        }
+        rows = [
+            {"text": str(line) % {"count": figures[name][0], "day": _day(next_day)}, "numbers": figures[name][1]}
+            for name, line in DIGEST_LINES.items()
+            if figures.get(name, (0, []))[0]
+        ]
+        context = {"addressee": person(user), "date": _day(day), "rows": rows, "site": settings.SITE_URL}
         return _render("digest", context)
 
 
@@ -171,8 +185,8 @@ def _event_context(complaint: Complaint, event: ComplaintEvent | None, *, langua
         "appealed_act": _label(AppealedAct, complaint.appealed_act),
         # RULES §23 (АППК 136): the term to go to court, from the answer's delivery.
         "court_months": getattr(settings, "SHAGYM_COURT_TERM_MONTHS", 1),
-        "signer": _person(complaint.signed_by) if complaint.signed_by_id else NO_VALUE,
-        "executor": _person(complaint.executor) if complaint.executor_id else NO_VALUE,
+        "signer": person(complaint.signed_by) if complaint.signed_by_id else NO_VALUE,
+        "executor": person(complaint.executor) if complaint.executor_id else NO_VALUE,
         "overdue_since": _day(after.get("overdue_since")),
     }
     return context
@@ -190,7 +204,7 @@ def _label(choices: Any, value: str | None) -> str:
     return str(choices(value).label)
 
 
-def _person(user: User | None) -> str:
+def person(user: User | None) -> str:
     if user is None:
         return NO_VALUE
     return user.get_full_name() or user.get_username()

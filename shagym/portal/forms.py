@@ -411,8 +411,18 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultipleFileField(forms.Field):
+    """The files chosen, as a list; their checks (type by content, size, count) are in portal.uploads."""
+
+    widget = MultipleFileInput
+
+    def clean(self, value):  # type: ignore[no-untyped-def]
+        files = value if isinstance(value, list | tuple) else [value]
+        return [f for f in files if f]
+
+
 class AttachmentsForm(PortalForm):
-    files = forms.FileField(
+    files = MultipleFileField(
         label=_("Add files"),
         required=False,
         widget=MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}),
@@ -421,9 +431,6 @@ class AttachmentsForm(PortalForm):
     def __init__(self, *args, help_text: str = "", **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self.fields["files"].help_text = help_text
-
-    def clean_files(self) -> list:
-        return self.files.getlist("files") if self.files else []
 
 
 # ---- The addressee ----

@@ -99,7 +99,7 @@ def complaint_step(request: HttpRequest, step: str) -> HttpResponse:
 
 
 def _step_who(request: HttpRequest, wizard: Wizard) -> HttpResponse:
-    form = forms.WhoForm(request.POST or None, initial=wizard.get("who"))
+    form = forms.WhoForm(request.POST if request.method == "POST" else None, initial=wizard.get("who"))
     if request.method == "POST" and form.is_valid():
         wizard.put("who", form.cleaned_data)
         return _next(request, wizard, "who")
@@ -114,7 +114,7 @@ def _step_details(request: HttpRequest, wizard: Wizard) -> HttpResponse:
         "surname": user.last_name, "first_name": user.first_name,  # type: ignore[union-attr]
         "patronymic": getattr(user, "patronymic", ""), "email": user.email,  # type: ignore[union-attr]
     }
-    form = form_class(request.POST or None, initial=initial)
+    form = form_class(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         wizard.put("details", {**form.cleaned_data, "_kind": wizard.applicant_kind})
         return _next(request, wizard, "details")
@@ -200,7 +200,7 @@ def _step_service(request: HttpRequest, wizard: Wizard) -> HttpResponse:
 
 def _step_facts(request: HttpRequest, wizard: Wizard) -> HttpResponse:
     language = get_language()[:2] if get_language()[:2] in ("kk", "ru") else "kk"
-    form = forms.FactsForm(request.POST or None, initial=wizard.get("facts") or {"language": language})
+    form = forms.FactsForm(request.POST if request.method == "POST" else None, initial=wizard.get("facts") or {"language": language})
     today = timezone.localdate()
     late = False
     if request.method == "POST" and form.is_valid():
@@ -226,7 +226,7 @@ def _step_attachments(request: HttpRequest, wizard: Wizard) -> HttpResponse:
 
     help_text = gettext("PDF, JPEG or PNG; up to %(count)d files, each up to %(size)d MB.") % {
         "count": settings.SHAGYM_ATTACHMENT_MAX_FILES, "size": settings.SHAGYM_ATTACHMENT_MAX_MB}
-    form = forms.AttachmentsForm(request.POST or None, request.FILES or None, help_text=help_text)
+    form = forms.AttachmentsForm(*((request.POST, request.FILES) if request.method == "POST" else (None, None)), help_text=help_text)
     if request.method == "POST":
         remove = request.POST.get("remove")
         if remove:
@@ -255,7 +255,7 @@ def _step_attachments(request: HttpRequest, wizard: Wizard) -> HttpResponse:
 
 def _step_addressee(request: HttpRequest, wizard: Wizard) -> HttpResponse:
     options = wizard.addressee_options()
-    form = forms.AddresseeForm(request.POST or None, initial=wizard.get("addressee"), options=options)
+    form = forms.AddresseeForm(request.POST if request.method == "POST" else None, initial=wizard.get("addressee"), options=options)
     if request.method == "POST" and form.is_valid():
         wizard.put("addressee", form.cleaned_data)
         return _next(request, wizard, "addressee")
@@ -408,7 +408,7 @@ def _action_page(request: HttpRequest, pk: int, form_class: type, template: str,
     from django.contrib import messages
 
     complaint = selectors.applicant_complaint(request.user, pk)  # type: ignore[arg-type]
-    form = form_class(request.POST or None, **({"initial": act.initial(complaint)} if hasattr(act, "initial") else {}))
+    form = form_class(request.POST if request.method == "POST" else None, **({"initial": act.initial(complaint)} if hasattr(act, "initial") else {}))
     if request.method == "POST" and form.is_valid():
         try:
             result = act(request.user, complaint, form.cleaned_data)
@@ -460,7 +460,7 @@ def cabinet_second_tier(request: HttpRequest, pk: int) -> HttpResponse:
         child = timeline.actions(parent).second_tier_child
         return redirect("cabinet-complaint", pk=child.pk if child else pk)
     initial = {"demands": parent.demands, "idempotency_key": f"portal-{request.user.pk}-{secrets.token_hex(16)}"}
-    form = forms.SecondTierForm(request.POST or None, initial=initial)
+    form = forms.SecondTierForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         key = form.cleaned_data["idempotency_key"]
         if not key.startswith(f"portal-{request.user.pk}-"):

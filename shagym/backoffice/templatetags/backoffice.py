@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext, ngettext
 
 from shagym.complaints import access
-from shagym.complaints.states import OPEN_STATES
+from shagym.complaints.states import OPEN_STATES, REVIEW_STATES
 from shagym.directory.models import Role as StaffRole
 
 register = template.Library()
@@ -93,6 +93,11 @@ def term_badge(day: dt.date | None, today: dt.date | None = None) -> SafeString:
 @register.filter
 def state_class(status: str) -> str:
     return "open" if status in OPEN_STATES else "final"
+
+
+@register.filter
+def in_review(status: str) -> bool:
+    return status in REVIEW_STATES
 
 
 @register.simple_tag

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -14,14 +16,25 @@ from shagym import workdays
 from shagym.accounts.models import User
 from shagym.complaints import access, selectors
 from shagym.complaints.models import Complaint
-from shagym.complaints.states import ANSWERED_STATES, REVIEW_STATES, Action, AppealedAct, Role, State
+from shagym.complaints.states import (
+    ANSWERED_STATES,
+    REVIEW_STATES,
+    Action,
+    AppealedAct,
+    NotAllowed,
+    Refused,
+    Role,
+    State,
+)
 from shagym.directory.calendar import current_calendar
 from shagym.directory.models import Organisation
 
 from .. import letters as letter_documents
+from .. import services as desk
 from ..models import AnswerDraft, Letter
 from .actions import next_steps
 from .common import staff_required, today_and_tomorrow
+
 
 def _history(complaint: Complaint) -> list[dict[str, Any]]:
     """Each event with its actor and the details a reader needs, names resolved in two queries."""
@@ -53,7 +66,8 @@ def _history(complaint: Complaint) -> list[dict[str, Any]]:
         before, after = event.before or {}, event.after or {}
         if before.get("due_date") and after.get("due_date") and before["due_date"] != after["due_date"]:
             details.append((gettext("Due date"), f"{before['due_date']} → {after['due_date']}"))
-        rows.append({"event": event, "details": details})
+        role = Role(event.role).label if event.role in Role.values else event.role
+        rows.append({"event": event, "details": details, "role": role})
     return rows
 
 
@@ -68,6 +82,7 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
     if complaint.is_open and complaint.due_date and complaint.due_date >= today:
         working_days_left = workdays.working_days_between(current_calendar(), today, complaint.due_date)
     history = _history(complaint)
+    letters = list(letter_documents.letters_for_staff(user).filter(complaint=complaint))  # type: ignore[arg-type]
     parent = complaint.parent
     if parent is not None and not access.complaints_for_staff(user).filter(pk=parent.pk).exists():  # type: ignore[arg-type]
         parent = None  # RULES §24: inspectors see the first tier; a body sees only its own cases
@@ -79,14 +94,18 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
         "history": history,
         "linked": selectors.linked_complaints(user, complaint),  # type: ignore[arg-type]
         "recommendations": selectors.recommendations_of_case(user, complaint),  # type: ignore[arg-type]
-        "letters": letter_documents.letters_for_staff(user).filter(complaint=complaint),  # type: ignore[arg-type]
+        "letters": letters,
+        "talon": next((item for item in letters if item.kind == Letter.Kind.TALON), None),
+        "can_issue_talon": bool(complaint.number and roles & {Role.CLERK, Role.HEAD}),
         "draft": AnswerDraft.objects.filter(complaint=complaint).first(),
         "steps": steps,
         "notes": notes,
         "today": today,
         "tomorrow": tomorrow,
         "working_days_left": working_days_left,
-        "has_answer": complaint.status in ANSWERED_STATES or complaint.status == State.AWAITING_SIGNATURE,
+        "show_decision": complaint.status in ANSWERED_STATES | {State.AWAITING_SIGNATURE, State.SATISFIED_BY_RESPONDENT}
+        or bool(complaint.without_consideration_ground),
+        "answer_signed": complaint.status in ANSWERED_STATES,
         "can_preview_answer": complaint.status in REVIEW_STATES | ANSWERED_STATES | {State.AWAITING_SIGNATURE},
         "inaction": complaint.appealed_act == AppealedAct.INACTION,
         "late": any(row["event"].action == Action.SUBMIT and row["event"].data.get("late") for row in history),
@@ -103,11 +122,22 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
 
 @staff_required
 def talon(request: HttpRequest, pk: int) -> HttpResponse:
-    """RULES §5: the talon and the registration stamp text, once the complaint has its number."""
+    """RULES §5: the talon and the registration stamp text as printed (GET), or a new one (POST: a new access
+    code, for a lost talon or one never printed)."""
     complaint = selectors.staff_complaint(request.user, pk)  # type: ignore[arg-type]
-    if not complaint.number:
+    if request.method == "POST":
+        try:
+            issued = desk.issue_talon(actor=request.user, complaint=complaint)  # type: ignore[arg-type]
+        except NotAllowed as exc:
+            raise PermissionDenied from exc
+        except Refused as exc:
+            messages.error(request, exc.message)
+            return redirect("bo-case", pk=complaint.pk)
+        return redirect("bo-letter-pdf", pk=issued.pk)
+    issued = Letter.objects.filter(complaint=complaint, kind=Letter.Kind.TALON).order_by("-pk").first()
+    if issued is None:
         raise Http404
-    return _pdf(letter_documents.talon(complaint), f"{complaint.number}-talon.pdf")
+    return _pdf(bytes(issued.pdf), issued.filename)
 
 
 @staff_required

@@ -182,5 +182,7 @@ def recommendations(request: HttpRequest) -> HttpResponse:
             "today": today,
             "heads": access.organisation_ids(user, StaffRole.HEAD),  # type: ignore[arg-type]
             "inspector_of": access.organisation_ids(user, StaffRole.INSPECTOR),  # type: ignore[arg-type]
+            "my_orgs": access.organisation_ids(user),  # type: ignore[arg-type]
+            "is_inspector": access.is_inspector(user),  # type: ignore[arg-type]
         },
     )
