@@ -147,7 +147,8 @@ def load_complaints(users: dict[str, User]) -> int:
     created = 0
     for index, (slug, _target) in enumerate(SCENARIOS):
         key = f"demo-{slug}"
-        if Complaint.objects.filter(idempotency_key__endswith=f":{key}").exists():
+        owner = users["demo-clerk"] if slug in {"forwarding", "satisfied", "returned"} else users["demo-applicant"]
+        if Complaint.objects.filter(idempotency_key=services.scoped_key(owner, key)).exists():
             continue
         with transaction.atomic():
             _build(slug, key, index, users)

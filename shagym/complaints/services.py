@@ -244,6 +244,12 @@ def filed_late(learned_on: dt.date, filed_on: dt.date) -> bool:
     return filed_on > limit
 
 
+def scoped_key(actor: User | None, key: str | None) -> str | None:
+    """An idempotency key as stored: namespaced by the actor, so nobody gets back someone else's complaint by
+    reusing a key."""
+    return f"{actor.pk if actor else '-'}:{key}"[:64] if key else None
+
+
 @transaction.atomic
 def submit_complaint(
     *,
@@ -260,8 +266,7 @@ def submit_complaint(
     `holder` is the body that received it (default: the body addressed). A retried submission with the same
     idempotency key returns the complaint already filed instead of a second one."""
     at = _now(now)
-    # The key is namespaced by the actor, so nobody gets back someone else's complaint by reusing a key.
-    idempotency_key = f"{actor.pk if actor else '-'}:{idempotency_key}"[:64] if idempotency_key else None
+    idempotency_key = scoped_key(actor, idempotency_key)
     if idempotency_key:
         existing = Complaint.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
@@ -472,11 +477,22 @@ def request_content(
 
 
 @transaction.atomic
-def supply_content(*, actor: User, complaint: Complaint, text: str, now: dt.datetime | None = None) -> Complaint:
+def supply_content(
+    *,
+    actor: User,
+    complaint: Complaint,
+    text: str,
+    attachments: list[UploadedFile] | None = None,
+    now: dt.datetime | None = None,
+) -> Complaint:
+    """RULES §4: the applicant supplies what is missing (text, and files if any); the complaint resumes."""
     _lock(complaint)  # read the fields below from the locked row, not from the caller's copy
     _apply(complaint, Action.SUPPLY_CONTENT, actor=actor, now=now, text=text,
            has_executor=complaint.executor_id is not None,
-           changes={"content_due": None}, data={"text": text.strip()})
+           changes={"content_due": None},
+           data={"text": text.strip(), **({"attachments": [u.name for u in attachments]} if attachments else {})})
+    for upload in attachments or []:
+        store_attachment(complaint=complaint, upload=upload)
     return complaint
 
 
@@ -718,7 +734,7 @@ def file_second_tier(
     roles = _roles(actor, parent)
     states.check(parent, Action.SECOND_TIER_FILED, roles=roles)
     if idempotency_key:
-        retried = parent.second_tier.filter(idempotency_key=f"{actor.pk}:{idempotency_key}"[:64]).first()
+        retried = parent.second_tier.filter(idempotency_key=scoped_key(actor, idempotency_key)).first()
         if retried is not None:
             return retried
     if not second_tier_allowed(parent, local_date(at)):
