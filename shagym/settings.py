@@ -175,6 +175,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("SHAGYM_LOG_LEVEL", "INFO")},
+    # PDF rendering is chatty at INFO.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
 
 # ---- Legal parameters (RULES.md). Each is configuration, with its legal reference, so a lawyer can check it. ----
@@ -265,8 +267,21 @@ for _name in ("SHAGYM_ATTACHMENT_MAX_FILES", "SHAGYM_ATTACHMENT_MAX_MB", "SHAGYM
         raise ImproperlyConfigured(f"{_name} must be at least 1")
 
 # ---- Notifications (shagym.notify) ----
-# Issue 6: messages to applicants and staff, the deadline sweep, and the SMS gateway. E-mail uses EMAIL_BACKEND above
-# (SMTP in production: django.core.mail.backends.smtp.EmailBackend with Django's EMAIL_HOST/EMAIL_PORT settings).
+# Issue 6: messages to applicants and staff, the deadline sweep, and the SMS gateway.
+
+# E-mail goes through EMAIL_BACKEND above; in production set SHAGYM_EMAIL_BACKEND to
+# django.core.mail.backends.smtp.EmailBackend and name the SMTP server here.
+EMAIL_HOST = os.environ.get("SHAGYM_EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("SHAGYM_EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("SHAGYM_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("SHAGYM_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("SHAGYM_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = envbool("SHAGYM_EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = envint("SHAGYM_EMAIL_TIMEOUT", 30)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("Set only one of SHAGYM_EMAIL_USE_TLS (STARTTLS, 587) and SHAGYM_EMAIL_USE_SSL (465).")
+if EMAIL_TIMEOUT < 1:
+    raise ImproperlyConfigured("SHAGYM_EMAIL_TIMEOUT must be at least 1")
 
 # The SMS gateway: a dotted path to a class with send(*, to, text) -> id. The default writes each SMS as a file in
 # SHAGYM_SMS_DIR (development); shagym.notify.gateways.HttpSmsGateway posts to a provider's HTTP API (production).

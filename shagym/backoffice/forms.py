@@ -229,13 +229,16 @@ class WithdrawForm(ComplaintForm):
 
 
 class ExecutorChoiceField(forms.ModelChoiceField):
-    loads: dict[int, int]
+    loads: dict[int, tuple[int, int]]
 
     def label_from_instance(self, obj: Any) -> str:
         name = f"{obj.get_full_name() or obj.get_username()}"
         if obj.position:
             name = f"{name}, {obj.position}"
-        return gettext("%(name)s — %(count)s open") % {"name": name, "count": self.loads.get(obj.pk, 0)}
+        open_count, overdue = self.loads.get(obj.pk, (0, 0))
+        return gettext("%(name)s — open: %(open)s, overdue: %(overdue)s") % {
+            "name": name, "open": open_count, "overdue": overdue,
+        }
 
 
 class AssignForm(ComplaintForm):
@@ -255,7 +258,8 @@ class AssignForm(ComplaintForm):
         members = access.executors_of(self.complaint.holder)
         field = self.fields["executor"]
         field.queryset = User.objects.filter(pk__in=members.values("user_id")).order_by("last_name", "first_name")
-        field.loads = {row["executor_id"]: row["open"] for row in selectors.executor_load(self.user)}
+        # The head sees each executor's load while choosing (RULES §10).
+        field.loads = {row["executor_id"]: (row["open"], row["overdue"]) for row in selectors.executor_load(self.user)}
         if self.complaint.executor_id:
             field.initial = self.complaint.executor_id
 

@@ -181,7 +181,10 @@ class Complaint(models.Model):
             models.CheckConstraint(condition=Q(term_days__gte=1), name="term_at_least_one_day"),
         ]
         indexes = [
-            models.Index(fields=["holder", "status", "due_date"], name="complaint_queue"),
+            # Staff queues by body and status, in due-date order; the executor is carried for index-only load counts.
+            models.Index(fields=["holder", "status", "due_date"], include=["executor"], name="complaint_queue"),
+            # The overview of every body's open and overdue complaints, and the sweep's overdue scan.
+            models.Index(fields=["holder", "due_date"], condition=Q(status__in=sorted(OPEN_STATES)), name="complaint_open"),
             models.Index(fields=["executor", "status", "due_date"], name="complaint_executor_queue"),
         ]
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from shagym import workdays
@@ -39,7 +40,7 @@ DATE_FORMAT = "%d.%m.%Y"
 NO_VALUE = "—"
 
 # The law that sets each term (RULES §11-§13), for the sentence that announces the due date.
-TERM_BASIS = {
+TERM_BASIS: dict[str, Promise] = {
     TermType.PUBLIC_SERVICE: _("Law “On public services”, Art. 25(2)"),
     TermType.QUALITY_AUTHORITY: _("Law “On public services”, Art. 25(2)"),
     TermType.ADMINISTRATIVE: _("АППК Art. 99"),

@@ -190,6 +190,9 @@ class DeliveryAttempt(models.Model):
         verbose_name_plural = _("delivery attempts")
         ordering = ["at", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.delivery_id} {self.at:%Y-%m-%d %H:%M:%S} {'ok' if self.ok else self.error[:60]}"
+
 
 class SweepCursor(models.Model):
     """How far the sweep has read the complaint events, to catch any whose hand-off was lost."""
@@ -197,3 +200,6 @@ class SweepCursor(models.Model):
     name = models.CharField(max_length=40, unique=True)
     position = models.BigIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.position}"

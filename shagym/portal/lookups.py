@@ -14,9 +14,15 @@ from shagym.directory.models import Organisation, OrganisationKind, Service, Ter
 MAX_RESULTS = 30
 
 
+def _stem(word: str) -> str:
+    # Kazakh and Russian change the ends of words ("обслуживания", "обслуживанию"; "басқарма", "басқармасы"):
+    # a long word is matched without its last two letters.
+    return word[:-2] if len(word) > 5 and word.isalpha() else word
+
+
 def _matches(query: str, *names: str) -> bool:
-    words = query.casefold().split()
-    text = " ".join(n for n in names if n).casefold()
+    words = [_stem(w) for w in query.casefold().replace("ё", "е").split()]
+    text = " ".join(n for n in names if n).casefold().replace("ё", "е")
     return all(word in text for word in words)
 
 

@@ -74,7 +74,7 @@ def _date(value: str | None) -> str:
     return dt.date.fromisoformat(value).strftime("%d.%m.%Y") if value else ""
 
 
-def _entry(event: ComplaintEvent, complaint: Complaint, seen: set[str]) -> Entry | None:  # noqa: C901 - one table
+def _entry(event: ComplaintEvent, complaint: Complaint, seen: set[str]) -> Entry | None:
     action, data, after = event.action, event.data or {}, event.after or {}
     at = event.at
     if action == Action.SUBMIT:

@@ -3,10 +3,13 @@ Thin views: parse a form, call one service, redirect; a Refused from a service b
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from shagym.complaints import selectors, services
 from shagym.complaints.models import Attachment
-from shagym.complaints.states import ApplicantKind, NotAllowed, Refused
+from shagym.complaints.states import AppealedAct, ApplicantKind, NotAllowed, Refused
 
 from . import codes, documents, forms, lookups, timeline, uploads
 from .wizard import FIELD_STEP, STEPS, Wizard
@@ -29,7 +32,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def help_page(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/help.html", {"options": lookups.KIND_TO_ADDRESSEE})
+    return render(request, "portal/help.html")
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -79,9 +82,9 @@ def complaint_start(request: HttpRequest) -> HttpResponse:
     wizard = Wizard.load(request.session, request.user.pk)
     in_progress = wizard is not None and not wizard.submitted and bool(wizard.steps)
     if request.method == "POST":
-        if request.POST.get("action") == "continue" and in_progress:
-            return redirect(_step_url(wizard.first_missing() or "who") if wizard.first_missing()  # type: ignore[union-attr]
-                            else reverse("complaint-check"))
+        if request.POST.get("action") == "continue" and wizard is not None and in_progress:
+            missing = wizard.first_missing()
+            return redirect(_step_url(missing) if missing else reverse("complaint-check"))
         Wizard.start(request.session, request.user.pk)
         return redirect(_step_url("who"))
     return render(request, "portal/wizard/start.html", {"in_progress": in_progress})
@@ -126,13 +129,13 @@ def _step_body(request: HttpRequest, wizard: Wizard) -> HttpResponse:
     query, territory = "", None
     if search.is_bound and search.is_valid():
         query, territory = search.cleaned_data["q"], search.cleaned_data["territory"]
-    bodies, total = lookups.find_bodies(query, territory)
+    # Results only after a search: a list of every body of the country helps nobody.
+    bodies, total = lookups.find_bodies(query, territory) if search.is_bound else ([], 0)
     chosen = wizard.respondent()
     if chosen is not None and chosen not in bodies:
         bodies = [chosen, *bodies]
     if request.method == "POST":
-        form = forms.BodyForm(request.POST, bodies=lookups.find_bodies()[0] + bodies)
-        form.fields["respondent"].choices = [(b.pk, b.name) for b in lookups.find_bodies(limit=None)[0]]
+        form = forms.BodyForm(request.POST, bodies=lookups.find_bodies(limit=None)[0])
         if form.is_valid():
             wizard.put("body", form.cleaned_data)
             return _next(request, wizard, "body")
@@ -212,27 +215,20 @@ def _step_facts(request: HttpRequest, wizard: Wizard) -> HttpResponse:
     elif wizard.learned_on():
         late = services.filed_late(wizard.learned_on(), today)  # type: ignore[arg-type]
     return _page(request, wizard, "facts", "portal/wizard/facts.html",
-                 {"form": form, "late": late, "months": _months()})
-
-
-def _months() -> int:
-    from django.conf import settings
-
-    return settings.SHAGYM_FILING_TERM_MONTHS
+                 {"form": form, "late": late, "months": settings.SHAGYM_FILING_TERM_MONTHS})
 
 
 def _step_attachments(request: HttpRequest, wizard: Wizard) -> HttpResponse:
-    from django.conf import settings
-
     help_text = gettext("PDF, JPEG or PNG; up to %(count)d files, each up to %(size)d MB.") % {
         "count": settings.SHAGYM_ATTACHMENT_MAX_FILES, "size": settings.SHAGYM_ATTACHMENT_MAX_MB}
     form = forms.AttachmentsForm(*((request.POST, request.FILES) if request.method == "POST" else (None, None)), help_text=help_text)
     if request.method == "POST":
         remove = request.POST.get("remove")
         if remove:
-            wizard.attachments = [a for a in wizard.attachments if a["stored"] != remove]
-            wizard.draft.remove(remove)
-            wizard.save(request.session)
+            if any(a["stored"] == remove for a in wizard.attachments):
+                wizard.attachments = [a for a in wizard.attachments if a["stored"] != remove]
+                wizard.draft.remove(remove)
+                wizard.save(request.session)
             return redirect(request.get_full_path())
         if form.is_valid():
             for upload in form.cleaned_data["files"]:
@@ -315,6 +311,7 @@ def complaint_check(request: HttpRequest) -> HttpResponse:
         return redirect(_step_url("addressee"))
     return render(request, "portal/wizard/check.html", {
         "wizard": wizard, "data": summary, "addressee": wizard.addressee(), "errors": errors,
+        "appealed_act_label": AppealedAct(summary.appealed_act).label,
         "late": services.filed_late(summary.learned_on, timezone.localdate()),
         "form": forms.SubmitForm(initial={"idempotency_key": wizard.key}),
     })
@@ -393,8 +390,6 @@ def cabinet_extension(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def cabinet_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
-    from django.http import FileResponse, Http404
-
     complaint = selectors.applicant_complaint(request.user, pk)  # type: ignore[arg-type]
     attachment = Attachment.objects.filter(complaint=complaint, pk=attachment_pk).first()
     if attachment is None:
@@ -405,10 +400,8 @@ def cabinet_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> Htt
 
 def _action_page(request: HttpRequest, pk: int, form_class: type, template: str, act: Any) -> HttpResponse:
     """A cabinet action: the form, one service call, back to the complaint with a message."""
-    from django.contrib import messages
-
     complaint = selectors.applicant_complaint(request.user, pk)  # type: ignore[arg-type]
-    form = form_class(request.POST if request.method == "POST" else None, **({"initial": act.initial(complaint)} if hasattr(act, "initial") else {}))
+    form = form_class(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             result = act(request.user, complaint, form.cleaned_data)
@@ -450,10 +443,6 @@ def cabinet_supply(request: HttpRequest, pk: int) -> HttpResponse:
 def cabinet_second_tier(request: HttpRequest, pk: int) -> HttpResponse:
     """RULES §24: after an unsatisfying answer or silence past the term, the complaint to the quality authority,
     prefilled from the first one and linked to it."""
-    import secrets
-
-    from django.contrib import messages
-
     parent = selectors.applicant_complaint(request.user, pk)  # type: ignore[arg-type]
     authorities = lookups.quality_authorities(parent.reviewing_body)
     if not timeline.actions(parent).second_tier or not authorities:
@@ -462,9 +451,8 @@ def cabinet_second_tier(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {"demands": parent.demands, "idempotency_key": f"portal-{request.user.pk}-{secrets.token_hex(16)}"}
     form = forms.SecondTierForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        # The service scopes the key by the actor, so a key from another account cannot reach its complaint.
         key = form.cleaned_data["idempotency_key"]
-        if not key.startswith(f"portal-{request.user.pk}-"):
-            key = initial["idempotency_key"]
         try:
             child = services.file_second_tier(actor=request.user, parent=parent,  # type: ignore[arg-type]
                                               quality_authority=authorities[0],

@@ -177,6 +177,11 @@ PRIORITY = [
 NEVER_PRIMARY = {Action.ASSIGN: {State.UNDER_REVIEW, State.EXTENDED}, Action.CLOSE: set(State)}
 
 
+# Done straight from the case page; every other action opens its page first (the answer to read before signing,
+# the letter a forward produces, the reason a refusal needs).
+ONE_CLICK = {Action.REGISTER}
+
+
 @dataclass(frozen=True)
 class Step:
     action: Action
@@ -184,7 +189,7 @@ class Step:
     url: str
     primary: bool = False
     danger: bool = False
-    post: bool = False  # a one-click form (no input)
+    post: bool = False  # a one-click form (no input, nothing to read first)
 
 
 def _hidden_reason(action: Action, complaint: Complaint, today: dt.date) -> str | None:
@@ -224,11 +229,14 @@ def next_steps(complaint: Complaint, roles: set[Role], today: dt.date) -> tuple[
             continue
         spec = ACTIONS[slug]
         steps.append(Step(action, str(spec.title), reverse("bo-action", args=[complaint.pk, slug]),
-                          danger=spec.danger, post=spec.form is forms.ConfirmForm and not spec.danger))
+                          danger=spec.danger, post=action in ONE_CLICK))
     for index, step in enumerate(steps):
         if not step.danger and complaint.status not in NEVER_PRIMARY.get(step.action, set()):
-            steps[index] = Step(step.action, step.label, step.url, True, step.danger, step.post)
+            # The primary step first, then the others, the irreversible ones last.
+            steps.insert(0, Step(step.action, step.label, step.url, True, step.danger, step.post))
+            del steps[index + 1]
             break
+    steps.sort(key=lambda step: (not step.primary, step.danger))
     return steps, notes
 
 
@@ -247,7 +255,7 @@ def complaint_action(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     if not states.TRANSITIONS[spec.action].roles & access.roles_for(user, complaint):  # type: ignore[arg-type]
         raise PermissionDenied
     case_url = reverse("bo-case", args=[complaint.pk])
-    form = spec.form(request.POST or None, complaint=complaint, user=user)
+    form = spec.form(request.POST if request.method == "POST" else None, complaint=complaint, user=user)
     if request.method == "POST" and form.is_valid():
         try:
             result = spec.run(user, complaint, form.cleaned_data)
@@ -287,7 +295,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
         else {"outcome": complaint.outcome, "facts": complaint.decision_facts, "reasons": complaint.decision_reasons,
               "legal_references": complaint.legal_references}
     )
-    form = forms.AnswerForm(request.POST or None, initial=initial, complaint=complaint, user=user)
+    form = forms.AnswerForm(request.POST if request.method == "POST" else None, initial=initial, complaint=complaint, user=user)
     if request.method == "POST" and form.is_valid():
         send = "send" in request.POST
         try:
@@ -317,7 +325,7 @@ def intake(request: HttpRequest) -> HttpResponse:
     """RULES §1, §5, §6: the clerk registers a complaint that came on paper, by post or in person."""
     require_role(request, StaffRole.CLERK)
     user = request.user
-    form = forms.IntakeForm(request.POST or None, request.FILES or None, user=user)
+    form = forms.IntakeForm(request.POST if request.method == "POST" else None, request.FILES or None, user=user)
     if request.method == "POST" and form.is_valid():
         try:
             complaint = desk.register_paper_complaint(
@@ -347,12 +355,12 @@ def recommendation_action(request: HttpRequest, pk: int, step: str) -> HttpRespo
     if step == "report":
         if recommendation.body_id not in access.organisation_ids(user, StaffRole.HEAD):  # type: ignore[arg-type]
             raise PermissionDenied
-        form: forms.StaffForm = forms.ReportExecutionForm(request.POST or None)
+        form: forms.StaffForm = forms.ReportExecutionForm(request.POST if request.method == "POST" else None)
         title = _("Report the execution of the recommendation")
     elif step == "confirm":
         if recommendation.complaint.holder_id not in access.organisation_ids(user, StaffRole.INSPECTOR):  # type: ignore[arg-type]
             raise PermissionDenied
-        form = forms.ConfirmExecutionForm(request.POST or None)
+        form = forms.ConfirmExecutionForm(request.POST if request.method == "POST" else None)
         title = _("Check the execution of the recommendation")
     else:
         raise Http404

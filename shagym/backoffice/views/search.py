@@ -69,7 +69,9 @@ def export(request: HttpRequest) -> HttpResponse:
     today, _tomorrow = today_and_tomorrow()
     if form.is_bound and not form.is_valid():
         return search(request)
-    queryset = selectors.search_complaints(request.user, form.filters(), today=today)  # type: ignore[arg-type]
+    queryset = selectors.search_complaints(request.user, form.filters(), today=today).select_related(  # type: ignore[arg-type]
+        "reviewing_body", "service"
+    )
     header = [
         gettext("Number"), gettext("Status"), gettext("Channel"), gettext("Applicant"), gettext("IIN / BIN"),
         gettext("Held by"), gettext("Reviewing body"), gettext("Public service"), gettext("Received"),
