@@ -98,8 +98,6 @@ AUTHENTICATION_BACKENDS = [
 ROOT_URLCONF = "shagym.urls"
 WSGI_APPLICATION = "shagym.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
-LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "staff-home"
 
 TEMPLATES = [
     {
@@ -158,6 +156,17 @@ STORAGES = {
 if DEBUG:
     STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
 MEDIA_ROOT = Path(os.environ.get("SHAGYM_MEDIA_ROOT", BASE_DIR / "var" / "media"))
+
+# The cache holds rate-limit counters (status check by number and code): in production it must be shared by every
+# process, so it lives in the database (run `manage.py createcachetable` once); in development, in memory.
+_cache = os.environ.get("SHAGYM_CACHE", "memory" if DEBUG else "database")
+if _cache not in {"memory", "database"}:
+    raise ImproperlyConfigured(f"SHAGYM_CACHE must be 'memory' or 'database', not {_cache!r}")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if _cache == "memory"
+    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "shagym_cache"}
+}
 
 # Background work: Django's Tasks API with the database backend, so nothing but the database is needed.
 TASKS = {"default": {"BACKEND": os.environ.get("SHAGYM_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
