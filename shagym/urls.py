@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
@@ -6,6 +5,7 @@ from django.views.i18n import set_language
 
 from shagym.api import api
 
+# Uploaded files (attachments, letters) are never served as static media: only through views that check access.
 urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
@@ -15,8 +15,3 @@ urlpatterns += i18n_patterns(
     path("", include("shagym.web.urls")),
     prefix_default_language=True,
 )
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL if hasattr(settings, "MEDIA_URL") else "/media/", document_root=settings.MEDIA_ROOT)

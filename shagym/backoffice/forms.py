@@ -32,6 +32,7 @@ from shagym.complaints.states import (
 )
 from shagym.directory.models import Organisation, Service
 from shagym.directory.models import Role as StaffRole
+from shagym.notify.models import DeliveryStatus, Medium
 
 if TYPE_CHECKING:
     from shagym.accounts.models import User
@@ -714,3 +715,31 @@ class SearchForm(StaffForm):
             mine=bool(d.get("mine")),
             order=d.get("order") or "received",
         )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Notices (issue 6): the office's print queue and the administrator's outbox
+
+
+class LetterPostedForm(StaffForm):
+    """The button under a letter in the print queue: the clerk has printed it and posted it. No input; a letter
+    that is no longer waiting (posted by a colleague a moment ago) comes back as an error on this form."""
+
+
+class OutboxFilterForm(StaffForm):
+    status = forms.ChoiceField(label=_("Delivery status"), required=False)
+    # Translators: the way a notice is delivered (e-mail, SMS, paper letter), not how a complaint was filed.
+    channel = forms.ChoiceField(label=pgettext_lazy("notice delivery", "Channel"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, choices in (("status", DeliveryStatus.choices), ("channel", Medium.choices)):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = [("", _("any")), *choices]
+            field.error_messages["invalid_choice"] = _("Choose one of the options in the list.")
+
+    def filters(self) -> dict[str, str]:
+        if not self.is_bound or not self.is_valid():
+            return {"status": "", "medium": ""}
+        return {"status": self.cleaned_data.get("status") or "", "medium": self.cleaned_data.get("channel") or ""}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, case, queues, search
+from .views import actions, case, notices, queues, search
 
 urlpatterns = [
     path("", queues.staff_home, name="staff-home"),
@@ -22,4 +22,9 @@ urlpatterns = [
     path("attachments/<int:pk>/", case.attachment, name="bo-attachment"),
     path("letters/<int:pk>/", case.letter, name="bo-letter"),
     path("letters/<int:pk>/pdf/", case.letter_pdf, name="bo-letter-pdf"),
+    path("messages/", notices.staff_messages, name="bo-messages"),
+    path("print/", notices.print_queue, name="bo-print"),
+    path("print/<int:pk>/letter.pdf", notices.letter_pdf, name="bo-print-pdf"),
+    path("print/<int:pk>/posted/", notices.letter_posted, name="bo-print-posted"),
+    path("outbox/", notices.outbox, name="bo-outbox"),
 ]

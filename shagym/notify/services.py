@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -507,10 +508,14 @@ def record_letter_posted(*, actor: User, delivery: Delivery, now: dt.datetime | 
     return delivery
 
 
-def mark_read(*, user: User, message: Message, now: dt.datetime | None = None) -> bool:
-    """The recipient opened the message. Only the recipient can mark it; returns False if nothing changed."""
-    return bool(
-        Message.objects.filter(pk=message.pk, recipient=user, read_at__isnull=True).update(
-            read_at=now or timezone.now()
-        )
+def mark_read(
+    *, user: User, message: Message | None = None, messages: Iterable[Message] = (), now: dt.datetime | None = None
+) -> int:
+    """The recipient opened these messages (one UPDATE however many). Only the recipient can mark them; returns how
+    many were unread."""
+    ids = [m.pk for m in messages] + ([message.pk] if message is not None else [])
+    if not ids:
+        return 0
+    return Message.objects.filter(pk__in=ids, recipient=user, read_at__isnull=True).update(
+        read_at=now or timezone.now()
     )

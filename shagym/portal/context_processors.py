@@ -1,13 +1,26 @@
 from __future__ import annotations
 
+from functools import cache
+
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from shagym.complaints import access
+from shagym.notify import selectors as notify
 
 
 def portal(request: HttpRequest) -> dict[str, object]:
     """`is_staff_user` for the navigation: the "My work" link is only for people with a staff membership.
-    Lazy, so a page that does not show the navigation does not query memberships."""
+    `unread_notices`: the applicant's unread cabinet messages, for "My complaints (2 new messages)".
+    Both lazy, so a page that does not show the navigation queries nothing."""
     user = getattr(request, "user", None)
-    return {"is_staff_user": SimpleLazyObject(lambda: access.is_staff_user(user))}
+
+    # A cached function, not a SimpleLazyObject: the template calls it, and gets a real int that the plural
+    # forms of {% blocktranslate count %} can compute with (they fail on a proxy). One count per request.
+    @cache
+    def unread_notices() -> int:
+        # Applicant notices only: notify.selectors.unread_count also counts a staff member's inbox, which the
+        # cabinet neither shows nor marks read.
+        return notify.messages_for_applicant(user).filter(read_at__isnull=True).count()
+
+    return {"is_staff_user": SimpleLazyObject(lambda: access.is_staff_user(user)), "unread_notices": unread_notices}

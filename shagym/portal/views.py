@@ -9,6 +9,8 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +21,8 @@ from django.views.decorators.http import require_http_methods
 from shagym.complaints import selectors, services
 from shagym.complaints.models import Attachment
 from shagym.complaints.states import AppealedAct, ApplicantKind, NotAllowed, Refused
+from shagym.notify import selectors as notify_selectors
+from shagym.notify import services as notify_services
 
 from . import codes, documents, forms, lookups, timeline, uploads
 from .wizard import FIELD_STEP, STEPS, Wizard
@@ -327,13 +331,23 @@ def complaint_sent(request: HttpRequest, pk: int) -> HttpResponse:
 # ---------------------------------------------------------------------------------------------------------------
 # The personal cabinet
 
+MESSAGES_PER_PAGE = 20
+
 
 @login_required
 def cabinet(request: HttpRequest) -> HttpResponse:
     complaints = list(selectors.applicant_complaints(request.user))  # type: ignore[arg-type]
     today = timezone.localdate()
+    # One grouped count for the whole list: which complaints have messages the applicant has not read.
+    unread: dict[int, int] = dict(
+        notify_selectors.messages_for_applicant(request.user)  # type: ignore[arg-type]
+        .filter(read_at__isnull=True)
+        .order_by()
+        .values_list("complaint_id")
+        .annotate(count=Count("pk"))
+    )
     rows = [{"complaint": c, "status": timeline.status_label(c), "tone": timeline.status_tone(c),
-             "overdue": c.is_overdue(today)} for c in complaints]
+             "overdue": c.is_overdue(today), "unread": unread.get(c.pk, 0)} for c in complaints]
     return render(request, "portal/cabinet/list.html", {"rows": rows})
 
 
@@ -351,8 +365,21 @@ def _detail_context(complaint: Any) -> dict[str, Any]:
 @login_required
 def cabinet_complaint(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = selectors.applicant_complaint(request.user, pk)  # type: ignore[arg-type]
+    # Only the notices addressed to this account: the same set as the Messages page and the unread count.
+    notices = list(
+        notify_selectors.messages_for_applicant(request.user)  # type: ignore[arg-type]
+        .filter(complaint=complaint)
+        .order_by("-created_at", "-pk")
+    )
+    # Shown in full here, so they are read. The objects keep read_at as it was before this visit: the page marks
+    # the notices that are new to the applicant, once.
+    notices = list(notices)
+    notify_services.mark_read(  # type: ignore[arg-type]
+        user=request.user, messages=[notice for notice in notices if notice.read_at is None]
+    )
     return render(request, "portal/cabinet/detail.html", {
         **_detail_context(complaint),
+        "notices": notices,
         "actions": timeline.actions(complaint),
         "attachments": complaint.attachments.order_by("uploaded_at"),
         "officials": complaint.officials.all(),
@@ -386,6 +413,26 @@ def cabinet_extension(request: HttpRequest, pk: int) -> HttpResponse:
     if not complaint.extension_days:
         return redirect("cabinet-complaint", pk=pk)
     return _pdf(documents.render_extension_notice(complaint), f"extension-{complaint.number}.pdf")
+
+
+@login_required
+def cabinet_notice_letter(request: HttpRequest, pk: int, notice_pk: int) -> FileResponse:
+    """The PDF letter of a notice (a decision sent by e-mail, a letter posted for a paper complaint)."""
+    complaint = selectors.applicant_complaint(request.user, pk)  # type: ignore[arg-type]
+    notices = notify_selectors.messages_for_applicant(request.user)  # type: ignore[arg-type]
+    notice = notices.filter(complaint=complaint, pk=notice_pk).first()
+    if notice is None or not notice.document:
+        raise Http404
+    return FileResponse(notice.document.open("rb"), as_attachment=True,
+                        filename=notice.document.name.rsplit("/", 1)[-1], content_type="application/pdf")
+
+
+@login_required
+def cabinet_messages(request: HttpRequest) -> HttpResponse:
+    """Every notice sent to this account, newest first, each leading to its complaint; read there."""
+    notices = notify_selectors.messages_for_applicant(request.user).order_by("-created_at", "-pk")  # type: ignore[arg-type]
+    page = Paginator(notices, MESSAGES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "portal/cabinet/messages.html", {"page": page})
 
 
 @login_required

@@ -59,3 +59,12 @@ def test_database_refuses_to_update_an_event(registered):
     event = ComplaintEvent.objects.filter(complaint=registered).first()
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE complaints_complaintevent SET role = 'x' WHERE id = %s", [event.pk])
+
+
+@pytest.mark.django_db
+def test_uploaded_files_are_not_served_without_a_check(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    (tmp_path / "attachments").mkdir()
+    (tmp_path / "attachments" / "secret.pdf").write_bytes(b"%PDF-1.4 secret")
+    for url in ("/attachments/secret.pdf", "/media/attachments/secret.pdf"):
+        assert client.get(url).status_code == 404

@@ -16,6 +16,8 @@ from shagym.complaints import access
 from shagym.complaints.states import OPEN_STATES, REVIEW_STATES
 from shagym.directory.models import Role as StaffRole
 
+from .. import notices
+
 register = template.Library()
 
 # Sub-pages light up their parent in the navigation.
@@ -24,6 +26,7 @@ SECTION_OF = {
     "bo-bodies": "bo-bodies",
     "bo-recommendation-action": "bo-recommendations",
     "bo-export": "bo-search",
+    "bo-print-posted": "bo-print",
 }
 
 
@@ -33,24 +36,39 @@ def staff_nav(context: dict[str, Any]) -> dict[str, Any]:
     user = request.user
     roles = {m.role for m in access.memberships(user)}
     inspector = access.is_inspector(user)
-    items = [("staff-home", gettext("Overview"))]
+    # (url name, label, count, what the count means for a screen reader); a count is shown only when not zero.
+    items: list[tuple[str, str, int, str]] = [("staff-home", gettext("Overview"), 0, "")]
+    if roles:
+        unread = notices.unread_staff_count(user)
+        items.append(("bo-messages", gettext("Messages"), unread,
+                      ngettext("%(count)s unread", "%(count)s unread", unread) % {"count": unread}))
     if StaffRole.CLERK in roles:
-        items.append(("bo-desk", gettext("Registration desk")))
+        items.append(("bo-desk", gettext("Registration desk"), 0, ""))
+    if roles & {StaffRole.CLERK, StaffRole.HEAD}:
+        letters = notices.print_queue_count(user)
+        items.append(("bo-print", gettext("Print queue"), letters,
+                      ngettext("%(count)s letter to print", "%(count)s letters to print", letters) % {"count": letters}))
     if StaffRole.HEAD in roles:
-        items.append(("bo-inbox", gettext("Head's inbox")))
+        items.append(("bo-inbox", gettext("Head's inbox"), 0, ""))
     if roles & {StaffRole.EXECUTOR, StaffRole.INSPECTOR}:
-        items.append(("bo-mine", gettext("My complaints")))
+        items.append(("bo-mine", gettext("My complaints"), 0, ""))
     if inspector:
-        items.append(("bo-quality", gettext("Quality authority")))
-        items.append(("bo-bodies", gettext("All bodies")))
+        items.append(("bo-quality", gettext("Quality authority"), 0, ""))
+        items.append(("bo-bodies", gettext("All bodies"), 0, ""))
     if inspector or StaffRole.HEAD in roles:
-        items.append(("bo-recommendations", gettext("Recommendations")))
-    items.append(("bo-search", gettext("Search")))
+        items.append(("bo-recommendations", gettext("Recommendations"), 0, ""))
+    items.append(("bo-search", gettext("Search"), 0, ""))
     if access.is_administrator(user):
-        items.append(("calendar-changes", gettext("Calendar changes")))
+        items.append(("calendar-changes", gettext("Calendar changes"), 0, ""))
+        items.append(("bo-outbox", gettext("Outbox"), 0, ""))
     match = getattr(request, "resolver_match", None)
     current = SECTION_OF.get(match.url_name, match.url_name) if match else ""
-    return {"items": [{"url": reverse(name), "label": label, "current": name == current} for name, label in items]}
+    return {
+        "items": [
+            {"url": reverse(name), "label": label, "current": name == current, "count": count, "count_label": about}
+            for name, label, count, about in items
+        ]
+    }
 
 
 @register.simple_tag

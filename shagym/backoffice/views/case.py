@@ -28,8 +28,10 @@ from shagym.complaints.states import (
 )
 from shagym.directory.calendar import current_calendar
 from shagym.directory.models import Organisation
+from shagym.notify import selectors as notify_selectors
 
 from .. import letters as letter_documents
+from .. import notices
 from .. import services as desk
 from ..models import AnswerDraft, Letter
 from .actions import next_steps
@@ -109,6 +111,9 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
         "can_preview_answer": complaint.status in REVIEW_STATES | ANSWERED_STATES | {State.AWAITING_SIGNATURE},
         "inaction": complaint.appealed_act == AppealedAct.INACTION,
         "late": any(row["event"].action == Action.SUBMIT and row["event"].data.get("late") for row in history),
+        # Issue 6, item 4: a channel that failed is flagged at the top; every notice is logged below.
+        "delivery_problems": notices.delivery_problems(complaint),
+        "notify_messages": list(notify_selectors.messages_for_complaint(complaint)),
     }
     return render(request, "backoffice/case.html", context)
 

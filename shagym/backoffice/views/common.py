@@ -5,27 +5,29 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from functools import cached_property, wraps
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from shagym.complaints import access
 
 PER_PAGE = 25
+R = TypeVar("R", bound=HttpResponseBase)  # a page, a file or a stream
 
 
-def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def staff_required(view: Callable[..., R]) -> Callable[..., R]:
     """Signed in and serving at least one body; applicants and strangers get 403."""
 
     @login_required
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> R:
         if not access.is_staff_user(request.user):  # type: ignore[arg-type]
             raise PermissionDenied
         return view(request, *args, **kwargs)

@@ -43,6 +43,7 @@ def _pages(registered, sent_pk):  # type: ignore[no-untyped-def]
         "help": reverse("portal-help"),
         "status": reverse("status-check"),
         "cabinet": reverse("cabinet"),
+        "messages": reverse("cabinet-messages"),
         "complaint": reverse("cabinet-complaint", args=[registered.pk]),
         "withdraw": reverse("cabinet-withdraw", args=[registered.pk]),
         "start": reverse("complaint-start"),
