@@ -14,7 +14,6 @@ from django.utils import timezone
 from shagym.complaints import access, services
 from shagym.complaints.models import Complaint, ComplaintEvent, Recommendation
 from shagym.complaints.states import (
-    AddresseeKind,
     Channel,
     DeliveryMethod,
     ExtensionGround,
@@ -46,69 +45,6 @@ def not_allowed(complaint: Complaint):
 
 # ---------------------------------------------------------------------------------------------------------------
 # Complaints at each step (conftest has received, registered, under_review)
-
-
-@pytest.fixture
-def provider_clerk(provider):
-    return member(UserFactory(username="provider_clerk"), provider, StaffRole.CLERK)
-
-
-@pytest.fixture
-def forwarding(applicant, ministry, provider, provider_clerk, now):
-    complaint = services.submit_complaint(
-        actor=applicant, data=complaint_input(reviewing_body=ministry, respondent=provider), holder=provider, now=now
-    )
-    return services.register_complaint(actor=provider_clerk, complaint=complaint, now=now)
-
-
-@pytest.fixture
-def awaiting_content(registered, clerk, now):
-    return services.request_content(actor=clerk, complaint=registered, missing="ЖСН.", now=now)
-
-
-@pytest.fixture
-def extended(under_review, executor, now):
-    return services.extend_term(
-        actor=executor, complaint=under_review, days=3, ground=ExtensionGround.FURTHER_STUDY, reasons="Т.", now=now
-    )
-
-
-@pytest.fixture
-def awaiting_signature(under_review, executor, now):
-    return services.propose_decision(
-        actor=executor, complaint=under_review, outcome=Outcome.REFUSE, reasons=REASONS, now=now
-    )
-
-
-@pytest.fixture
-def decided(awaiting_signature, head, now):
-    return services.sign_decision(actor=head, complaint=awaiting_signature, now=now)
-
-
-@pytest.fixture
-def delivered(decided, clerk, now):
-    return services.deliver_answer(actor=clerk, complaint=decided, method=DeliveryMethod.POST, now=now)
-
-
-@pytest.fixture
-def qa_under_review(applicant, quality_authority, ministry, qa_clerk, qa_head, inspector, now):
-    complaint = services.submit_complaint(
-        actor=applicant,
-        data=complaint_input(
-            reviewing_body=quality_authority, respondent=ministry, addressee_kind=AddresseeKind.QUALITY_AUTHORITY
-        ),
-        now=now,
-    )
-    services.register_complaint(actor=qa_clerk, complaint=complaint, now=now)
-    return services.assign_executor(actor=qa_head, complaint=complaint, executor=inspector, now=now)
-
-
-@pytest.fixture
-def recommendation(qa_under_review, inspector, ministry, now):
-    return services.recommend(
-        actor=inspector, complaint=qa_under_review, body=ministry, text="Анықтаманы беру.",
-        due_date=dt.date(2026, 11, 20), now=now,
-    )
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -219,7 +155,11 @@ def test_outsider_cannot_file_a_second_tier_complaint(decided, outsider, quality
 def test_outsider_cannot_recommend(qa_under_review, outsider, ministry, now):
     with not_allowed(qa_under_review):
         services.recommend(
-            actor=outsider, complaint=qa_under_review, body=ministry, text="Т.", due_date=dt.date(2026, 11, 20),
+            actor=outsider,
+            complaint=qa_under_review,
+            body=ministry,
+            text="Т.",
+            due_date=dt.date(2026, 11, 20),
             now=now,
         )
 
@@ -288,8 +228,12 @@ def other_executor(ministry):
 def test_executor_not_assigned_cannot_extend(under_review, other_executor, now):
     with not_allowed(under_review):
         services.extend_term(
-            actor=other_executor, complaint=under_review, days=3, ground=ExtensionGround.FURTHER_STUDY,
-            reasons="Т.", now=now,
+            actor=other_executor,
+            complaint=under_review,
+            days=3,
+            ground=ExtensionGround.FURTHER_STUDY,
+            reasons="Т.",
+            now=now,
         )
 
 

@@ -96,11 +96,6 @@ def not_allowed(*complaints: Complaint):
 
 
 @pytest.fixture
-def provider_clerk(provider):
-    return member(UserFactory(username="provider_clerk"), provider, StaffRole.CLERK)
-
-
-@pytest.fixture
 def provider_head(provider):
     return member(UserFactory(username="provider_head"), provider, StaffRole.HEAD)
 
@@ -108,45 +103,6 @@ def provider_head(provider):
 @pytest.fixture
 def second_executor(ministry):
     return member(UserFactory(username="second_executor"), ministry, StaffRole.EXECUTOR)
-
-
-@pytest.fixture
-def forwarding(applicant, ministry, provider, provider_clerk, now):
-    """Addressed to the ministry, but filed with the provider whose act is appealed (RULES §8)."""
-    complaint = services.submit_complaint(
-        actor=applicant, data=complaint_input(reviewing_body=ministry, respondent=provider), holder=provider, now=now
-    )
-    return services.register_complaint(actor=provider_clerk, complaint=complaint, now=now)
-
-
-@pytest.fixture
-def awaiting_content(registered, clerk, now):
-    return services.request_content(actor=clerk, complaint=registered, missing="ЖСН көрсетілмеген.", now=now)
-
-
-@pytest.fixture
-def extended(under_review, executor, now):
-    return services.extend_term(
-        actor=executor, complaint=under_review, days=3, ground=ExtensionGround.FURTHER_STUDY,
-        reasons="Жергілікті жерде тексеру қажет.", now=now,
-    )
-
-
-@pytest.fixture
-def awaiting_signature(under_review, executor, now):
-    return services.propose_decision(
-        actor=executor, complaint=under_review, outcome=Outcome.PERFORM_ACTION, reasons=REASONS, now=now
-    )
-
-
-@pytest.fixture
-def decided(awaiting_signature, head, now):
-    return services.sign_decision(actor=head, complaint=awaiting_signature, now=now)
-
-
-@pytest.fixture
-def delivered(decided, clerk, now):
-    return services.deliver_answer(actor=clerk, complaint=decided, method=DeliveryMethod.ELECTRONIC, now=now)
 
 
 def under_review_at(body, *, applicant, addressee_kind, now) -> tuple[Complaint, object]:
@@ -161,27 +117,6 @@ def under_review_at(body, *, applicant, addressee_kind, now) -> tuple[Complaint,
     services.register_complaint(actor=clerk, complaint=complaint, now=now)
     services.assign_executor(actor=head, complaint=complaint, executor=executor, now=now)
     return complaint, executor
-
-
-@pytest.fixture
-def qa_under_review(applicant, quality_authority, ministry, qa_clerk, qa_head, inspector, now):
-    """A complaint to the quality authority about the ministry, given to the inspector."""
-    complaint = services.submit_complaint(
-        actor=applicant,
-        data=complaint_input(
-            reviewing_body=quality_authority, respondent=ministry, addressee_kind=AddresseeKind.QUALITY_AUTHORITY
-        ),
-        now=now,
-    )
-    services.register_complaint(actor=qa_clerk, complaint=complaint, now=now)
-    return services.assign_executor(actor=qa_head, complaint=complaint, executor=inspector, now=now)
-
-
-@pytest.fixture
-def recommendation(qa_under_review, inspector, ministry, now):
-    return services.recommend(
-        actor=inspector, complaint=qa_under_review, body=ministry, text="Анықтаманы беру.", due_date=day(20), now=now
-    )
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -425,7 +360,9 @@ def test_numbers_run_in_sequence_per_body_and_year(applicant, clerk, ministry, n
     numbers = [
         services.register_complaint(
             actor=clerk,
-            complaint=services.submit_complaint(actor=applicant, data=complaint_input(reviewing_body=ministry), now=now),
+            complaint=services.submit_complaint(
+                actor=applicant, data=complaint_input(reviewing_body=ministry), now=now
+            ),
             now=now,
         ).number
         for _ in range(2)
@@ -477,7 +414,9 @@ def test_calendar_override_moves_the_due_date_at_registration(received, clerk, n
     assert not complaint.calendar_version.endswith("+base")
 
 
-def test_complaint_filed_with_the_appealed_body_waits_to_be_forwarded(applicant, ministry, provider, provider_clerk, now):
+def test_complaint_filed_with_the_appealed_body_waits_to_be_forwarded(
+    applicant, ministry, provider, provider_clerk, now
+):
     complaint = services.submit_complaint(
         actor=applicant, data=complaint_input(reviewing_body=ministry, respondent=provider), holder=provider, now=now
     )
@@ -490,7 +429,11 @@ def test_complaint_filed_with_the_appealed_body_waits_to_be_forwarded(applicant,
     assert complaint.forward_due == day(5)  # RULES §8: 3 working days
     assert complaint.due_date is None
     appended(
-        complaint, Action.REGISTER, actor=provider_clerk, role=Role.CLERK, before=State.RECEIVED,
+        complaint,
+        Action.REGISTER,
+        actor=provider_clerk,
+        role=Role.CLERK,
+        before=State.RECEIVED,
         after=State.FORWARDING,
     )
 
@@ -517,7 +460,11 @@ def test_appealed_body_forwards_to_the_reviewing_body(forwarding, provider_clerk
     assert (complaint.holder, complaint.forwarded_from) == (ministry, provider)
     assert complaint.forward_due is None
     event = appended(
-        complaint, Action.FORWARD, actor=provider_clerk, role=Role.CLERK, before=State.FORWARDING,
+        complaint,
+        Action.FORWARD,
+        actor=provider_clerk,
+        role=Role.CLERK,
+        before=State.FORWARDING,
         after=State.RECEIVED,
     )
     assert event.data == {"from": provider.pk, "to": ministry.pk}
@@ -549,7 +496,11 @@ def test_appealed_body_satisfies_the_demands_in_full(forwarding, provider_head, 
     assert complaint.decision_reasons == "Анықтама берілді."
     assert complaint.forward_due is None
     event = appended(
-        complaint, Action.SATISFY, actor=provider_head, role=Role.HEAD, before=State.FORWARDING,
+        complaint,
+        Action.SATISFY,
+        actor=provider_head,
+        role=Role.HEAD,
+        before=State.FORWARDING,
         after=State.SATISFIED_BY_RESPONDENT,
     )
     assert event.data == {"text": "Анықтама берілді."}
@@ -593,7 +544,9 @@ def test_complaint_outside_competence_is_redirected(request, clerk, ministry, ot
     complaint = request.getfixturevalue(start)
     before = State(complaint.status)
 
-    services.redirect_complaint(actor=clerk, complaint=complaint, target=other_body, reason="Құзыретінде емес.", now=now)
+    services.redirect_complaint(
+        actor=clerk, complaint=complaint, target=other_body, reason="Құзыретінде емес.", now=now
+    )
 
     complaint = reloaded(complaint)
     assert complaint.status == State.RECEIVED
@@ -628,7 +581,11 @@ def test_missing_content_is_requested_with_a_term(registered, clerk, now):
     assert complaint.content_due == day(9)  # SHAGYM_CONTENT_FIX_DAYS = 5 working days
     assert complaint.due_date == day(9)
     event = appended(
-        complaint, Action.REQUEST_CONTENT, actor=clerk, role=Role.CLERK, before=State.REGISTERED,
+        complaint,
+        Action.REQUEST_CONTENT,
+        actor=clerk,
+        role=Role.CLERK,
+        before=State.REGISTERED,
         after=State.AWAITING_CONTENT,
     )
     assert event.data == {"missing": "ЖСН көрсетілмеген.", "days": 5}
@@ -640,7 +597,11 @@ def test_executor_requests_content_during_review_with_his_own_term(under_review,
     assert complaint.status == State.AWAITING_CONTENT
     assert complaint.content_due == day(4)
     appended(
-        complaint, Action.REQUEST_CONTENT, actor=executor, role=Role.EXECUTOR, before=State.UNDER_REVIEW,
+        complaint,
+        Action.REQUEST_CONTENT,
+        actor=executor,
+        role=Role.EXECUTOR,
+        before=State.UNDER_REVIEW,
         after=State.AWAITING_CONTENT,
     )
 
@@ -668,7 +629,11 @@ def test_supplied_content_resumes_registration(awaiting_content, applicant, now)
     assert complaint.status == State.REGISTERED
     assert complaint.content_due is None
     event = appended(
-        complaint, Action.SUPPLY_CONTENT, actor=applicant, role=Role.APPLICANT, before=State.AWAITING_CONTENT,
+        complaint,
+        Action.SUPPLY_CONTENT,
+        actor=applicant,
+        role=Role.APPLICANT,
+        before=State.AWAITING_CONTENT,
         after=State.REGISTERED,
     )
     assert event.data == {"text": "ЖСН: 900517300011"}
@@ -682,7 +647,11 @@ def test_supplied_content_resumes_the_review(under_review, executor, clerk, now)
     assert complaint.status == State.UNDER_REVIEW
     assert complaint.executor is not None
     appended(
-        complaint, Action.SUPPLY_CONTENT, actor=clerk, role=Role.CLERK, before=State.AWAITING_CONTENT,
+        complaint,
+        Action.SUPPLY_CONTENT,
+        actor=clerk,
+        role=Role.CLERK,
+        before=State.AWAITING_CONTENT,
         after=State.UNDER_REVIEW,
     )
 
@@ -759,9 +728,7 @@ def test_reassigning_keeps_the_state(request, head, executor, second_executor, n
 @pytest.mark.parametrize("persona", ["outsider", "clerk", "applicant", "inspector"])
 def test_executor_must_serve_the_holder_as_executor(request, registered, head, now, persona):
     with refused(registered, "invalid", "executor"):
-        services.assign_executor(
-            actor=head, complaint=registered, executor=request.getfixturevalue(persona), now=now
-        )
+        services.assign_executor(actor=head, complaint=registered, executor=request.getfixturevalue(persona), now=now)
 
 
 def test_executor_is_required(registered, head, now):
@@ -798,8 +765,12 @@ def test_term_is_extended_by_working_days(request, under_review, now, persona):
     actor = request.getfixturevalue(persona)
 
     complaint = services.extend_term(
-        actor=actor, complaint=under_review, days=3, ground=ExtensionGround.MORE_INFORMATION,
-        reasons=" Ведомстводан ақпарат күтілуде. ", now=now,
+        actor=actor,
+        complaint=under_review,
+        days=3,
+        ground=ExtensionGround.MORE_INFORMATION,
+        reasons=" Ведомстводан ақпарат күтілуде. ",
+        now=now,
     )
 
     complaint = reloaded(complaint)
@@ -813,13 +784,21 @@ def test_term_is_extended_by_working_days(request, under_review, now, persona):
     event = appended(
         complaint, Action.EXTEND, actor=actor, role=Role(persona), before=State.UNDER_REVIEW, after=State.EXTENDED
     )
-    assert event.data == {"days": 3, "ground": ExtensionGround.MORE_INFORMATION, "reasons": "Ведомстводан ақпарат күтілуде."}
+    assert event.data == {
+        "days": 3,
+        "ground": ExtensionGround.MORE_INFORMATION,
+        "reasons": "Ведомстводан ақпарат күтілуде.",
+    }
     assert (event.before["due_date"], event.after["due_date"]) == ("2026-11-09", "2026-11-12")
 
 
 def test_term_is_extended_by_at_most_10_working_days(under_review, executor, now):
     complaint = services.extend_term(
-        actor=executor, complaint=under_review, days=10, ground=ExtensionGround.FURTHER_STUDY, reasons="Тексеру.",
+        actor=executor,
+        complaint=under_review,
+        days=10,
+        ground=ExtensionGround.FURTHER_STUDY,
+        reasons="Тексеру.",
         now=now,
     )
 
@@ -828,14 +807,22 @@ def test_term_is_extended_by_at_most_10_working_days(under_review, executor, now
 
 def test_quality_authority_extends_its_term(qa_under_review, inspector, now):
     complaint = services.extend_term(
-        actor=inspector, complaint=qa_under_review, days=10, ground=ExtensionGround.FURTHER_STUDY,
-        reasons="Тексеру.", now=now,
+        actor=inspector,
+        complaint=qa_under_review,
+        days=10,
+        ground=ExtensionGround.FURTHER_STUDY,
+        reasons="Тексеру.",
+        now=now,
     )
 
     assert complaint.status == State.EXTENDED
     assert complaint.due_date == dt.date(2026, 12, 7)  # 23 November + 10 working days
     appended(
-        complaint, Action.EXTEND, actor=inspector, role=Role.INSPECTOR, before=State.UNDER_REVIEW,
+        complaint,
+        Action.EXTEND,
+        actor=inspector,
+        role=Role.INSPECTOR,
+        before=State.UNDER_REVIEW,
         after=State.EXTENDED,
     )
 
@@ -855,8 +842,12 @@ def test_providers_and_the_state_corporation_cannot_extend(applicant, now, kind,
 
     with refused(complaint, "state"):
         services.extend_term(
-            actor=body_executor, complaint=complaint, days=3, ground=ExtensionGround.FURTHER_STUDY,
-            reasons="Тексеру.", now=now,
+            actor=body_executor,
+            complaint=complaint,
+            days=3,
+            ground=ExtensionGround.FURTHER_STUDY,
+            reasons="Тексеру.",
+            now=now,
         )
 
 
@@ -868,7 +859,11 @@ def test_extension_body_kinds_are_configuration(settings, applicant, now):
     )
 
     services.extend_term(
-        actor=body_executor, complaint=complaint, days=3, ground=ExtensionGround.FURTHER_STUDY, reasons="Тексеру.",
+        actor=body_executor,
+        complaint=complaint,
+        days=3,
+        ground=ExtensionGround.FURTHER_STUDY,
+        reasons="Тексеру.",
         now=now,
     )
 
@@ -941,7 +936,11 @@ def test_extension_notice_is_recorded(request, extended, now, persona):
     assert complaint.status == State.EXTENDED
     assert complaint.extension_notice_sent_at == moment(4)
     event = appended(
-        complaint, Action.RECORD_EXTENSION_NOTICE, actor=actor, role=Role(persona), before=State.EXTENDED,
+        complaint,
+        Action.RECORD_EXTENSION_NOTICE,
+        actor=actor,
+        role=Role(persona),
+        before=State.EXTENDED,
         after=State.EXTENDED,
     )
     assert event.data == {"channel": "post", "on_time": True}
@@ -951,7 +950,11 @@ def test_late_extension_notice_is_recorded_as_late(extended):
     services.record_extension_notice(actor=None, complaint=extended, channel="cabinet", now=moment(6))
 
     event = appended(
-        extended, Action.RECORD_EXTENSION_NOTICE, actor=None, role=Role.SYSTEM, before=State.EXTENDED,
+        extended,
+        Action.RECORD_EXTENSION_NOTICE,
+        actor=None,
+        role=Role.SYSTEM,
+        before=State.EXTENDED,
         after=State.EXTENDED,
     )
     assert event.data == {"channel": "cabinet", "on_time": False}
@@ -986,7 +989,9 @@ def test_hearing_is_recorded(request, executor, now, start):
     complaint = request.getfixturevalue(start)
     before = State(complaint.status)
 
-    services.record_hearing(actor=executor, complaint=complaint, held_on=day(2), notes=" Өтініш беруші тыңдалды. ", now=now)
+    services.record_hearing(
+        actor=executor, complaint=complaint, held_on=day(2), notes=" Өтініш беруші тыңдалды. ", now=now
+    )
 
     event = appended(complaint, Action.RECORD_HEARING, actor=executor, role=Role.EXECUTOR, before=before, after=before)
     assert event.data == {"held_on": "2026-11-02", "notes": "Өтініш беруші тыңдалды."}
@@ -1010,8 +1015,13 @@ def test_hearing_is_held_during_review(registered, head, now):
 @pytest.mark.parametrize("outcome", list(Outcome))
 def test_executor_drafts_the_reasoned_answer(under_review, executor, now, outcome):
     complaint = services.propose_decision(
-        actor=executor, complaint=under_review, outcome=outcome, reasons=f" {REASONS} ", facts="Құжаттар толық.",
-        legal_references="Заң 25-бап", now=now,
+        actor=executor,
+        complaint=under_review,
+        outcome=outcome,
+        reasons=f" {REASONS} ",
+        facts="Құжаттар толық.",
+        legal_references="Заң 25-бап",
+        now=now,
     )
 
     complaint = reloaded(complaint)
@@ -1021,7 +1031,11 @@ def test_executor_drafts_the_reasoned_answer(under_review, executor, now, outcom
     assert complaint.decision_facts == "Құжаттар толық."
     assert complaint.legal_references == "Заң 25-бап"
     event = appended(
-        complaint, Action.PROPOSE_DECISION, actor=executor, role=Role.EXECUTOR, before=State.UNDER_REVIEW,
+        complaint,
+        Action.PROPOSE_DECISION,
+        actor=executor,
+        role=Role.EXECUTOR,
+        before=State.UNDER_REVIEW,
         after=State.AWAITING_SIGNATURE,
     )
     assert event.data == {"outcome": outcome}
@@ -1054,11 +1068,17 @@ def test_draft_is_written_only_during_review(registered, head, now):
 
 
 def test_head_returns_the_draft_to_the_review(awaiting_signature, head, now):
-    complaint = services.return_draft(actor=head, complaint=awaiting_signature, comment=" Негіздерін толықтыру. ", now=now)
+    complaint = services.return_draft(
+        actor=head, complaint=awaiting_signature, comment=" Негіздерін толықтыру. ", now=now
+    )
 
     assert reloaded(complaint).status == State.UNDER_REVIEW
     event = appended(
-        complaint, Action.RETURN_DRAFT, actor=head, role=Role.HEAD, before=State.AWAITING_SIGNATURE,
+        complaint,
+        Action.RETURN_DRAFT,
+        actor=head,
+        role=Role.HEAD,
+        before=State.AWAITING_SIGNATURE,
         after=State.UNDER_REVIEW,
     )
     assert event.data == {"comment": "Негіздерін толықтыру."}
@@ -1071,7 +1091,11 @@ def test_returned_draft_of_an_extended_review_goes_back_to_extended(extended, ex
 
     assert reloaded(complaint).status == State.EXTENDED
     appended(
-        complaint, Action.RETURN_DRAFT, actor=head, role=Role.HEAD, before=State.AWAITING_SIGNATURE,
+        complaint,
+        Action.RETURN_DRAFT,
+        actor=head,
+        role=Role.HEAD,
+        before=State.AWAITING_SIGNATURE,
         after=State.EXTENDED,
     )
 
@@ -1094,7 +1118,11 @@ def test_head_signs_the_decision(awaiting_signature, head):
     assert complaint.decided_at == moment(4)
     assert complaint.signed_by == head
     event = appended(
-        complaint, Action.SIGN_DECISION, actor=head, role=Role.HEAD, before=State.AWAITING_SIGNATURE,
+        complaint,
+        Action.SIGN_DECISION,
+        actor=head,
+        role=Role.HEAD,
+        before=State.AWAITING_SIGNATURE,
         after=State.DECIDED,
     )
     assert event.data == {"outcome": Outcome.PERFORM_ACTION}
@@ -1125,7 +1153,11 @@ def test_head_leaves_the_complaint_without_consideration(under_review, head, now
     assert complaint.without_consideration_ground == ground
     assert (complaint.decided_at, complaint.signed_by) == (now, head)
     event = appended(
-        complaint, Action.LEAVE_WITHOUT_CONSIDERATION, actor=head, role=Role.HEAD, before=State.UNDER_REVIEW,
+        complaint,
+        Action.LEAVE_WITHOUT_CONSIDERATION,
+        actor=head,
+        role=Role.HEAD,
+        before=State.UNDER_REVIEW,
         after=State.LEFT_WITHOUT_CONSIDERATION,
     )
     assert event.data == {"ground": ground, "comment": "№ 12 шешім.", "notice_due": "2026-11-05"}
@@ -1195,7 +1227,11 @@ def test_answer_is_delivered(decided, clerk, method):
     assert complaint.status == State.ANSWER_DELIVERED
     assert (complaint.delivery_method, complaint.delivered_on) == (method, day(4))
     event = appended(
-        complaint, Action.DELIVER_ANSWER, actor=clerk, role=Role.CLERK, before=State.DECIDED,
+        complaint,
+        Action.DELIVER_ANSWER,
+        actor=clerk,
+        role=Role.CLERK,
+        before=State.DECIDED,
         after=State.ANSWER_DELIVERED,
     )
     assert event.data == {"method": method, "on": "2026-11-04"}
@@ -1213,14 +1249,20 @@ def test_system_delivers_to_the_personal_cabinet(decided, now):
     complaint = services.deliver_answer(actor=None, complaint=decided, method=DeliveryMethod.ELECTRONIC, now=now)
 
     appended(
-        complaint, Action.DELIVER_ANSWER, actor=None, role=Role.SYSTEM, before=State.DECIDED,
+        complaint,
+        Action.DELIVER_ANSWER,
+        actor=None,
+        role=Role.SYSTEM,
+        before=State.DECIDED,
         after=State.ANSWER_DELIVERED,
     )
 
 
 def test_delivery_date_cannot_be_in_the_future(decided, clerk, now):
     with refused(decided, "invalid", "delivered_on"):
-        services.deliver_answer(actor=clerk, complaint=decided, method=DeliveryMethod.POST, delivered_on=day(3), now=now)
+        services.deliver_answer(
+            actor=clerk, complaint=decided, method=DeliveryMethod.POST, delivered_on=day(3), now=now
+        )
 
 
 def test_delivery_needs_a_known_method(decided, clerk, now):
@@ -1243,8 +1285,12 @@ def test_delivered_complaint_is_closed(request, delivered, persona):
     assert complaint.status == State.CLOSED
     assert complaint.closed_at == moment(5)
     appended(
-        complaint, Action.CLOSE, actor=actor, role=Role.CLERK if actor else Role.SYSTEM,
-        before=State.ANSWER_DELIVERED, after=State.CLOSED,
+        complaint,
+        Action.CLOSE,
+        actor=actor,
+        role=Role.CLERK if actor else Role.SYSTEM,
+        before=State.ANSWER_DELIVERED,
+        after=State.CLOSED,
     )
 
 
@@ -1306,8 +1352,12 @@ def test_applicant_complains_about_the_answer_to_the_quality_authority(
     before = State(parent.status)
 
     child = services.file_second_tier(
-        actor=applicant, parent=parent, quality_authority=quality_authority, reasons="Келіспеймін.",
-        demands="Шешімді қайта қарау.", now=moment(5),
+        actor=applicant,
+        parent=parent,
+        quality_authority=quality_authority,
+        reasons="Келіспеймін.",
+        demands="Шешімді қайта қарау.",
+        now=moment(5),
     )
 
     child = reloaded(child)
@@ -1329,8 +1379,12 @@ def test_applicant_complains_about_the_answer_to_the_quality_authority(
 
 def test_silence_past_the_term_opens_the_second_tier(registered, applicant, quality_authority):
     child = services.file_second_tier(
-        actor=applicant, parent=registered, quality_authority=quality_authority, reasons="Жауап жоқ.",
-        demands="Қарау.", now=moment(10),
+        actor=applicant,
+        parent=registered,
+        quality_authority=quality_authority,
+        reasons="Жауап жоқ.",
+        demands="Қарау.",
+        now=moment(10),
     )
 
     assert child.appealed_act == AppealedAct.INACTION
@@ -1338,9 +1392,15 @@ def test_silence_past_the_term_opens_the_second_tier(registered, applicant, qual
     assert history(registered)[-1] == Action.SECOND_TIER_FILED
 
 
-def test_quality_authority_registers_the_second_tier_with_15_working_days(decided, applicant, quality_authority, qa_clerk):
+def test_quality_authority_registers_the_second_tier_with_15_working_days(
+    decided, applicant, quality_authority, qa_clerk
+):
     child = services.file_second_tier(
-        actor=applicant, parent=decided, quality_authority=quality_authority, reasons="Келіспеймін.", demands="Қарау.",
+        actor=applicant,
+        parent=decided,
+        quality_authority=quality_authority,
+        reasons="Келіспеймін.",
+        demands="Қарау.",
         now=moment(3),
     )
 
@@ -1351,11 +1411,17 @@ def test_quality_authority_registers_the_second_tier_with_15_working_days(decide
 
 
 @pytest.mark.parametrize("when", [moment(2), moment(9, 23)])
-def test_second_tier_is_refused_before_the_answer_or_the_end_of_the_term(registered, applicant, quality_authority, when):
+def test_second_tier_is_refused_before_the_answer_or_the_end_of_the_term(
+    registered, applicant, quality_authority, when
+):
     with refused(registered, "state"):
         services.file_second_tier(
-            actor=applicant, parent=registered, quality_authority=quality_authority, reasons="Жауап жоқ.",
-            demands="Қарау.", now=when,
+            actor=applicant,
+            parent=registered,
+            quality_authority=quality_authority,
+            reasons="Жауап жоқ.",
+            demands="Қарау.",
+            now=when,
         )
 
     assert not Complaint.objects.filter(parent=registered).exists()
@@ -1363,7 +1429,11 @@ def test_second_tier_is_refused_before_the_answer_or_the_end_of_the_term(registe
 
 def test_second_open_second_tier_complaint_is_refused(decided, applicant, quality_authority, now):
     services.file_second_tier(
-        actor=applicant, parent=decided, quality_authority=quality_authority, reasons="Келіспеймін.", demands="Қ.",
+        actor=applicant,
+        parent=decided,
+        quality_authority=quality_authority,
+        reasons="Келіспеймін.",
+        demands="Қ.",
         now=now,
     )
 
@@ -1377,13 +1447,23 @@ def test_second_open_second_tier_complaint_is_refused(decided, applicant, qualit
 
 def test_retried_second_tier_filing_returns_the_same_complaint(decided, applicant, quality_authority, now):
     first = services.file_second_tier(
-        actor=applicant, parent=decided, quality_authority=quality_authority, reasons="К.", demands="Қ.",
-        idempotency_key="tier-2", now=now,
+        actor=applicant,
+        parent=decided,
+        quality_authority=quality_authority,
+        reasons="К.",
+        demands="Қ.",
+        idempotency_key="tier-2",
+        now=now,
     )
 
     retry = services.file_second_tier(
-        actor=applicant, parent=decided, quality_authority=quality_authority, reasons="К.", demands="Қ.",
-        idempotency_key="tier-2", now=now,
+        actor=applicant,
+        parent=decided,
+        quality_authority=quality_authority,
+        reasons="К.",
+        demands="Қ.",
+        idempotency_key="tier-2",
+        now=now,
     )
 
     assert retry.pk == first.pk
@@ -1403,7 +1483,11 @@ def test_second_tier_is_not_filed_about_a_closed_withdrawal(registered, applican
 
     with refused(registered, "state"):
         services.file_second_tier(
-            actor=applicant, parent=registered, quality_authority=quality_authority, reasons="К.", demands="Қ.",
+            actor=applicant,
+            parent=registered,
+            quality_authority=quality_authority,
+            reasons="К.",
+            demands="Қ.",
             now=moment(20),
         )
 
@@ -1422,7 +1506,11 @@ def test_inspector_recommends_the_body_to_restore_the_rights(qa_under_review, in
     assert (recommendation.complaint, recommendation.body) == (qa_under_review, ministry)
     assert (recommendation.text, recommendation.due_date) == ("Анықтаманы беру.", day(20))
     event = appended(
-        qa_under_review, Action.RECOMMEND, actor=inspector, role=Role.INSPECTOR, before=State.UNDER_REVIEW,
+        qa_under_review,
+        Action.RECOMMEND,
+        actor=inspector,
+        role=Role.INSPECTOR,
+        before=State.UNDER_REVIEW,
         after=State.UNDER_REVIEW,
     )
     assert event.data == {"body": ministry.pk, "due": "2026-11-20"}
@@ -1440,9 +1528,7 @@ def test_recommendation_needs_a_text_and_a_future_date(qa_under_review, inspecto
 
 def test_only_the_quality_authority_recommends(under_review, executor, provider, now):
     with not_allowed(under_review):
-        services.recommend(
-            actor=executor, complaint=under_review, body=provider, text="Т.", due_date=day(20), now=now
-        )
+        services.recommend(actor=executor, complaint=under_review, body=provider, text="Т.", due_date=day(20), now=now)
 
     assert not Recommendation.objects.exists()
 
@@ -1454,7 +1540,11 @@ def test_body_head_reports_execution(recommendation, head, qa_under_review):
     assert recommendation.status == Recommendation.Status.REPORTED
     assert (recommendation.report, recommendation.reported_at) == ("Анықтама берілді.", moment(10))
     event = appended(
-        qa_under_review, Action.REPORT_EXECUTION, actor=head, role=Role.HEAD, before=State.UNDER_REVIEW,
+        qa_under_review,
+        Action.REPORT_EXECUTION,
+        actor=head,
+        role=Role.HEAD,
+        before=State.UNDER_REVIEW,
         after=State.UNDER_REVIEW,
     )
     assert event.data == {"recommendation": recommendation.pk, "report": "Анықтама берілді."}
@@ -1492,7 +1582,11 @@ def test_inspector_confirms_execution(recommendation, head, inspector, qa_under_
     assert recommendation.status == Recommendation.Status.EXECUTED
     assert recommendation.confirmed_at == moment(11)
     event = appended(
-        qa_under_review, Action.CONFIRM_EXECUTION, actor=inspector, role=Role.INSPECTOR, before=State.UNDER_REVIEW,
+        qa_under_review,
+        Action.CONFIRM_EXECUTION,
+        actor=inspector,
+        role=Role.INSPECTOR,
+        before=State.UNDER_REVIEW,
         after=State.UNDER_REVIEW,
     )
     assert event.data == {"recommendation": recommendation.pk, "accepted": True, "comment": ""}
@@ -1509,7 +1603,11 @@ def test_inspector_sends_the_report_back(recommendation, head, inspector, qa_und
     assert recommendation.status == Recommendation.Status.ISSUED
     assert recommendation.confirmed_at is None
     event = appended(
-        qa_under_review, Action.CONFIRM_EXECUTION, actor=inspector, role=Role.INSPECTOR, before=State.UNDER_REVIEW,
+        qa_under_review,
+        Action.CONFIRM_EXECUTION,
+        actor=inspector,
+        role=Role.INSPECTOR,
+        before=State.UNDER_REVIEW,
         after=State.UNDER_REVIEW,
     )
     assert event.data == {"recommendation": recommendation.pk, "accepted": False, "comment": "Толық емес."}
@@ -1540,7 +1638,9 @@ def test_head_of_the_quality_authority_does_not_confirm(recommendation, head, qa
 @pytest.fixture
 def fifth_made_a_day_off(registered):
     """A transfer order published after registration makes Thursday 5 November a day off."""
-    CalendarOverride.objects.create(day=day(5), working=False, reason="Демалыс күні ауыстырылды", reference="№ 7 бұйрық")
+    CalendarOverride.objects.create(
+        day=day(5), working=False, reason="Демалыс күні ауыстырылды", reference="№ 7 бұйрық"
+    )
     return registered
 
 
@@ -1555,7 +1655,11 @@ def test_administrator_applies_the_due_date_of_the_new_calendar(fifth_made_a_day
     assert complaint.due_date == day(10)
     assert complaint.calendar_version == current_calendar().version != old_version
     event = appended(
-        complaint, Action.REVISE_DUE_DATE, actor=administrator, role=Role.ADMINISTRATOR, before=State.REGISTERED,
+        complaint,
+        Action.REVISE_DUE_DATE,
+        actor=administrator,
+        role=Role.ADMINISTRATOR,
+        before=State.REGISTERED,
         after=State.REGISTERED,
     )
     assert event.data == {"applied": True, "reason": "№ 7 бұйрық.", "proposed": "2026-11-10"}
@@ -1570,7 +1674,11 @@ def test_administrator_keeps_the_old_due_date(fifth_made_a_day_off, administrato
     complaint = reloaded(complaint)
     assert complaint.due_date == day(9)
     event = appended(
-        complaint, Action.REVISE_DUE_DATE, actor=administrator, role=Role.ADMINISTRATOR, before=State.REGISTERED,
+        complaint,
+        Action.REVISE_DUE_DATE,
+        actor=administrator,
+        role=Role.ADMINISTRATOR,
+        before=State.REGISTERED,
         after=State.REGISTERED,
     )
     assert event.data == {"applied": False, "reason": "Ескі мерзім.", "proposed": "2026-11-10"}
@@ -1621,6 +1729,11 @@ def test_journey_from_portal_to_closed_answer(under_review, executor, head, cler
     assert reloaded(complaint).status == State.CLOSED
     assert complaint.due_date == day(9)
     assert history(complaint) == [
-        Action.SUBMIT, Action.REGISTER, Action.ASSIGN, Action.PROPOSE_DECISION, Action.SIGN_DECISION,
-        Action.DELIVER_ANSWER, Action.CLOSE,
+        Action.SUBMIT,
+        Action.REGISTER,
+        Action.ASSIGN,
+        Action.PROPOSE_DECISION,
+        Action.SIGN_DECISION,
+        Action.DELIVER_ANSWER,
+        Action.CLOSE,
     ]
