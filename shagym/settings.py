@@ -110,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "shagym.portal.context_processors.portal",
             ],
         },
     },
@@ -259,7 +260,6 @@ if SHAGYM_EGOV_OIDC_CLIENT_ID:
         ],
     }
 
-TEMPLATES[0]["OPTIONS"]["context_processors"].append("shagym.portal.context_processors.portal")
 
 # Attachments to a complaint: PDF, JPEG or PNG, checked by their content (shagym.portal.uploads).
 SHAGYM_ATTACHMENT_MAX_FILES = envint("SHAGYM_ATTACHMENT_MAX_FILES", 5)

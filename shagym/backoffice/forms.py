@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.conf import settings
+from django.forms.utils import ErrorDict, ErrorList
 from django.utils import timezone, translation
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -74,6 +75,9 @@ class StaffForm(forms.Form):
     """Links each input to its hint and error (aria-describedby, matching web/_field.html) and turns a refusal
     of the lifecycle into a form error."""
 
+    # Set by BaseForm.__init__ (None) and full_clean (the errors); django-stubs does not declare it.
+    _errors: ErrorDict | None
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._describe()
@@ -83,7 +87,7 @@ class StaffForm(forms.Form):
         self._describe()
 
     def _describe(self) -> None:
-        errors = self._errors or {}
+        errors: dict[str, ErrorList] = self._errors or {}
         for name, field in self.fields.items():
             if isinstance(field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple | forms.HiddenInput):
                 continue
@@ -142,7 +146,8 @@ class RedirectForm(ComplaintForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["target"].queryset = Organisation.objects.filter(is_active=True).exclude(pk=self.complaint.holder_id)
+        target = cast(OrganisationChoiceField, self.fields["target"])
+        target.queryset = Organisation.objects.filter(is_active=True).exclude(pk=self.complaint.holder_id)
 
 
 # RULES §3 (АППК 93): what a complaint must contain; the office names what is missing (§4).
@@ -257,7 +262,7 @@ class AssignForm(ComplaintForm):
         from shagym.accounts.models import User
 
         members = access.executors_of(self.complaint.holder)
-        field = self.fields["executor"]
+        field = cast(ExecutorChoiceField, self.fields["executor"])
         field.queryset = User.objects.filter(pk__in=members.values("user_id")).order_by("last_name", "first_name")
         # The head sees each executor's load while choosing (RULES §10).
         field.loads = {row["executor_id"]: (row["open"], row["overdue"]) for row in selectors.executor_load(self.user)}
@@ -316,8 +321,9 @@ class ExtendForm(ComplaintForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # RULES §14: the law's 10 days, or fewer if the setting says so; the service checks again.
-        self.fields["days"].max_value = min(settings.SHAGYM_MAX_EXTENSION_DAYS, 10)
-        self.fields["days"].widget.attrs["max"] = self.fields["days"].max_value
+        days = cast(forms.IntegerField, self.fields["days"])
+        days.max_value = min(settings.SHAGYM_MAX_EXTENSION_DAYS, 10)
+        days.widget.attrs["max"] = days.max_value
 
 
 class ExtensionNoticeForm(ComplaintForm):
@@ -408,7 +414,8 @@ class RecommendForm(ComplaintForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["body"].queryset = Organisation.objects.filter(is_active=True).exclude(pk=self.complaint.holder_id)
+        body = cast(OrganisationChoiceField, self.fields["body"])
+        body.queryset = Organisation.objects.filter(is_active=True).exclude(pk=self.complaint.holder_id)
         parent = self.complaint.parent
         self.fields["body"].initial = parent.reviewing_body_id if parent else self.complaint.respondent_id
         self.fields["due_date"].initial = timezone.localdate() + dt.timedelta(days=14)
@@ -553,11 +560,11 @@ class IntakeForm(StaffForm):
             for name, label in (("position", _("Position")), ("surname", _("Surname")), ("initials", _("Initials"))):
                 self.fields[f"official_{row}_{name}"] = forms.CharField(label=label, max_length=200, required=False)
         offices = Organisation.objects.filter(pk__in=access.organisation_ids(user, StaffRole.CLERK), is_active=True)
-        self.fields["holder"].queryset = offices
+        cast(OrganisationChoiceField, self.fields["holder"]).queryset = offices
         bodies = Organisation.objects.filter(is_active=True)
-        self.fields["reviewing_body"].queryset = bodies
-        self.fields["respondent"].queryset = bodies
-        self.fields["service"].queryset = Service.objects.all()
+        cast(OrganisationChoiceField, self.fields["reviewing_body"]).queryset = bodies
+        cast(OrganisationChoiceField, self.fields["respondent"]).queryset = bodies
+        cast(forms.ModelChoiceField, self.fields["service"]).queryset = Service.objects.all()
         now = timezone.localtime(timezone.now(), workdays.ALMATY)
         first_office = offices.first()
         self.initial.setdefault("holder", first_office.pk if first_office else None)
@@ -685,10 +692,10 @@ class SearchForm(StaffForm):
         bodies = Organisation.objects.all() if access.is_inspector(user) else Organisation.objects.filter(
             pk__in=access.organisation_ids(user)
         )
-        self.fields["body"].queryset = bodies
-        self.fields["service"].queryset = Service.objects.all()
-        self.fields["status"].choices = [("", _("any")), *State.choices]
-        self.fields["channel"].choices = [("", _("any")), *Channel.choices]
+        cast(OrganisationChoiceField, self.fields["body"]).queryset = bodies
+        cast(forms.ModelChoiceField, self.fields["service"]).queryset = Service.objects.all()
+        cast(forms.ChoiceField, self.fields["status"]).choices = [("", _("any")), *State.choices]
+        cast(forms.ChoiceField, self.fields["channel"]).choices = [("", _("any")), *Channel.choices]
         for name in ("body", "service", "status", "channel", "order"):
             self.fields[name].error_messages["invalid_choice"] = _("Choose one of the options in the list.")
 

@@ -11,7 +11,6 @@ import threading
 from dataclasses import dataclass
 
 from django.conf import settings
-
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 

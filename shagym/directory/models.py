@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 
 class LocalisedName(models.Model):
@@ -18,6 +17,9 @@ class LocalisedName(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def name(self) -> str:
         """The name in the active language; Kazakh, then Russian, when English is missing."""
@@ -26,9 +28,6 @@ class LocalisedName(models.Model):
 
     def name_in(self, language: str) -> str:
         return getattr(self, f"name_{language[:2]}", "") or self.name_kk or self.name_ru
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Territory(LocalisedName):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import cast
 
 from django import forms
 from django.utils import timezone
@@ -223,7 +224,7 @@ class BodySearchForm(PortalForm):
 
     def __init__(self, *args, territories=(), **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.fields["territory"].choices = [("", _("All of Kazakhstan"))] + [(t.pk, t.name) for t in territories]
+        cast(forms.TypedChoiceField, self.fields["territory"]).choices = [("", _("All of Kazakhstan"))] + [(t.pk, t.name) for t in territories]
 
 
 class BodyForm(PortalForm):
@@ -240,7 +241,7 @@ class BodyForm(PortalForm):
 
     def __init__(self, *args, bodies=(), **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.fields["respondent"].choices = [(b.pk, b.name) for b in bodies]
+        cast(forms.TypedChoiceField, self.fields["respondent"]).choices = [(b.pk, b.name) for b in bodies]
 
 
 class AppealedActForm(PortalForm):
@@ -309,8 +310,9 @@ class BaseOfficialFormSet(forms.BaseFormSet):
         ]
 
 
-OfficialFormSet = forms.formset_factory(OfficialForm, formset=BaseOfficialFormSet, extra=0, max_num=10,
-                                        absolute_max=10, validate_max=True)
+# formset_factory returns a subclass of the `formset` given; django-stubs types it as a plain BaseFormSet.
+OfficialFormSet = cast(type[BaseOfficialFormSet], forms.formset_factory(
+    OfficialForm, formset=BaseOfficialFormSet, extra=0, max_num=10, absolute_max=10, validate_max=True))
 
 
 # ---- The public service ----
@@ -340,7 +342,7 @@ class ServiceForm(PortalForm):
 
     def __init__(self, *args, services=(), **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.fields["service"].choices = [(str(s.pk), f"{s.code}: {s.name}") for s in services] + [
+        cast(forms.ChoiceField, self.fields["service"]).choices = [(str(s.pk), f"{s.code}: {s.name}") for s in services] + [
             (NO_SERVICE, _("The service is not in the list"))
         ]
 
@@ -422,7 +424,9 @@ class MultipleFileField(forms.Field):
 
 
 class AttachmentsForm(PortalForm):
-    files = MultipleFileField(
+    # The form's metaclass moves declared fields into base_fields and removes them from the class, so this never
+    # shadows BaseForm.files (the uploads); django-stubs cannot see that.
+    files = MultipleFileField(  # type: ignore[assignment]
         label=_("Add files"),
         required=False,
         widget=MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}),
@@ -448,7 +452,7 @@ class AddresseeForm(PortalForm):
 
     def __init__(self, *args, options=(), **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.fields["addressee"].choices = [(o.value, o) for o in options]
+        cast(forms.ChoiceField, self.fields["addressee"]).choices = [(o.value, o) for o in options]
 
 
 # ---- Submit and the cabinet's actions ----

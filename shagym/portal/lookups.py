@@ -5,6 +5,7 @@ names must match whatever case the applicant types."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from django.db.models import QuerySet
 
@@ -126,7 +127,8 @@ def addressee_options(respondent: Organisation) -> list[AddresseeOption]:
     akims = Organisation.objects.filter(
         is_active=True, kind__in=[OrganisationKind.LOCAL_EXECUTIVE, OrganisationKind.AKIM], territory_id__in=chain
     )
-    for akim in sorted(akims, key=lambda o: chain.index(o.territory_id)):
+    # Filtered to the chain, so each has a territory.
+    for akim in sorted(akims, key=lambda o: chain.index(cast(int, o.territory_id))):
         add(akim)
     for authority in quality_authorities(respondent):
         add(authority)
@@ -139,7 +141,7 @@ def quality_authorities(body: Organisation) -> list[Organisation]:
     authorities = list(Organisation.objects.filter(is_active=True, kind=OrganisationKind.QUALITY_AUTHORITY))
     local = sorted(
         (a for a in authorities if a.parent_id is not None and a.territory_id in chain),
-        key=lambda a: chain.index(a.territory_id),
+        key=lambda a: chain.index(cast(int, a.territory_id)),  # in the chain, so not None
     )
     national = [a for a in authorities if a.parent_id is None]
     return local + national

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -62,10 +63,10 @@ def status_tone(complaint: Complaint) -> str:
 class Entry:
     at: dt.datetime
     title: str
-    text: str = ""
+    text: str | Promise = ""  # a choice's label stays lazy, translated when shown
 
 
-def _body_name(pk: object) -> str:
+def _body_name(pk: int | str | None) -> str:
     body = Organisation.objects.filter(pk=pk).first() if pk else None
     return body.name if body else ""
 
@@ -245,7 +246,8 @@ def actions(complaint: Complaint, *, today: dt.date | None = None) -> Actions:
     )
 
 
-OUTCOME_WORDS = {
+# Keyed by the stored value: Outcome members are equal to (and hash as) their strings.
+OUTCOME_WORDS: dict[str, Promise] = {
     Outcome.CANCEL: _("The appealed decision is cancelled, in full or in part."),
     Outcome.CANCEL_AND_ADOPT: _("The appealed decision is cancelled and a new one adopted."),
     Outcome.PERFORM_ACTION: _("The body is to perform the action you asked for."),

@@ -4,13 +4,14 @@ Thin views: parse a form, call one service, redirect; a Refused from a service b
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
+from django.forms import ChoiceField, TypedChoiceField
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_http_methods
 
+from shagym.accounts.models import User
 from shagym.complaints import selectors, services
 from shagym.complaints.models import Attachment
 from shagym.complaints.states import AppealedAct, ApplicantKind, NotAllowed, Refused
@@ -26,6 +28,13 @@ from shagym.notify import services as notify_services
 
 from . import codes, documents, forms, lookups, timeline, uploads
 from .wizard import FIELD_STEP, STEPS, Wizard
+
+
+class AuthenticatedRequest(HttpRequest):
+    """The request a view behind login_required receives: its user is signed in, never AnonymousUser. Only an
+    annotation (Django passes its own request object); it tells the type checker so."""
+
+    user: User
 
 # ---------------------------------------------------------------------------------------------------------------
 # Home and help
@@ -47,7 +56,7 @@ def _step_url(step: str) -> str:
     return reverse("complaint-step", args=[step])
 
 
-def _load(request: HttpRequest, step: str) -> Wizard | HttpResponse:
+def _load(request: AuthenticatedRequest, step: str) -> Wizard | HttpResponse:
     """The wizard in this session, or a redirect: to the start page, or to the first step not yet done."""
     wizard = Wizard.load(request.session, request.user.pk)
     if wizard is None or wizard.submitted:
@@ -81,7 +90,7 @@ def _page(request: HttpRequest, wizard: Wizard, step: str, template: str, contex
 
 
 @login_required
-def complaint_start(request: HttpRequest) -> HttpResponse:
+def complaint_start(request: AuthenticatedRequest) -> HttpResponse:
     """The start page: what you need, how long it takes. Starting makes a new form with its idempotency key."""
     wizard = Wizard.load(request.session, request.user.pk)
     in_progress = wizard is not None and not wizard.submitted and bool(wizard.steps)
@@ -95,7 +104,7 @@ def complaint_start(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def complaint_step(request: HttpRequest, step: str) -> HttpResponse:
+def complaint_step(request: AuthenticatedRequest, step: str) -> HttpResponse:
     view = STEP_VIEWS.get(step)
     if view is None:
         return redirect("complaint-start")
@@ -105,7 +114,7 @@ def complaint_step(request: HttpRequest, step: str) -> HttpResponse:
     return view(request, wizard)
 
 
-def _step_who(request: HttpRequest, wizard: Wizard) -> HttpResponse:
+def _step_who(request: AuthenticatedRequest, wizard: Wizard) -> HttpResponse:
     form = forms.WhoForm(request.POST if request.method == "POST" else None, initial=wizard.get("who"))
     if request.method == "POST" and form.is_valid():
         wizard.put("who", form.cleaned_data)
@@ -113,13 +122,13 @@ def _step_who(request: HttpRequest, wizard: Wizard) -> HttpResponse:
     return _page(request, wizard, "who", "portal/wizard/who.html", {"form": form})
 
 
-def _step_details(request: HttpRequest, wizard: Wizard) -> HttpResponse:
+def _step_details(request: AuthenticatedRequest, wizard: Wizard) -> HttpResponse:
     legal = wizard.applicant_kind == ApplicantKind.LEGAL_ENTITY
     form_class = forms.LegalEntityForm if legal else forms.IndividualForm
     user = request.user
     initial = wizard.get("details") or {
-        "surname": user.last_name, "first_name": user.first_name,  # type: ignore[union-attr]
-        "patronymic": getattr(user, "patronymic", ""), "email": user.email,  # type: ignore[union-attr]
+        "surname": user.last_name, "first_name": user.first_name,
+        "patronymic": getattr(user, "patronymic", ""), "email": user.email,
     }
     form = form_class(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -128,7 +137,7 @@ def _step_details(request: HttpRequest, wizard: Wizard) -> HttpResponse:
     return _page(request, wizard, "details", "portal/wizard/details.html", {"form": form, "legal": legal})
 
 
-def _step_body(request: HttpRequest, wizard: Wizard) -> HttpResponse:
+def _step_body(request: AuthenticatedRequest, wizard: Wizard) -> HttpResponse:
     search = forms.BodySearchForm(request.GET or None, territories=lookups.territories())
     query, territory = "", None
     if search.is_bound and search.is_valid():
@@ -143,7 +152,7 @@ def _step_body(request: HttpRequest, wizard: Wizard) -> HttpResponse:
         if form.is_valid():
             wizard.put("body", form.cleaned_data)
             return _next(request, wizard, "body")
-        form.fields["respondent"].choices = [(b.pk, b.name) for b in bodies]
+        cast(TypedChoiceField, form.fields["respondent"]).choices = [(b.pk, b.name) for b in bodies]
     else:
         form = forms.BodyForm(initial=wizard.get("body"), bodies=bodies)
     return _page(request, wizard, "body", "portal/wizard/body.html",
@@ -151,7 +160,7 @@ def _step_body(request: HttpRequest, wizard: Wizard) -> HttpResponse:
                   "searched": search.is_bound})
 
 
-def _step_officials(request: HttpRequest, wizard: Wizard) -> HttpResponse:
+def _step_officials(request: AuthenticatedRequest, wizard: Wizard) -> HttpResponse:
     if request.method != "POST":
         saved = wizard.get("officials")
         act_form = forms.AppealedActForm(initial=saved)
@@ -162,13 +171,14 @@ def _step_officials(request: HttpRequest, wizard: Wizard) -> HttpResponse:
         # "Add another official" without JavaScript: the same page with one more empty row; nothing checked yet.
         data = request.POST.copy()
         count = data.get("officials-TOTAL_FORMS", "1")
-        data["officials-TOTAL_FORMS"] = str(min((int(count) if count.isdigit() else 1) + 1, 10))
+        rows = min((int(count) if count.isdigit() else 1) + 1, 10)
+        data["officials-TOTAL_FORMS"] = str(rows)
         unbound = forms.OfficialFormSet(prefix="officials", initial=[
             {name: data.get(f"officials-{i}-{name}", "") for name in ("position", "surname", "initials")}
-            for i in range(int(data["officials-TOTAL_FORMS"]))
+            for i in range(rows)
         ])
         return _officials_page(request, wizard, forms.AppealedActForm(initial={"appealed_act": appealed_act}),
-                               unbound, focus=int(data["officials-TOTAL_FORMS"]) - 1)
+                               unbound, focus=rows - 1)
     act_form = forms.AppealedActForm(request.POST)
     formset = forms.OfficialFormSet(request.POST, prefix="officials", appealed_act=appealed_act)
     acts_ok, rows_ok = act_form.is_valid(), formset.is_valid()
@@ -179,14 +189,14 @@ def _step_officials(request: HttpRequest, wizard: Wizard) -> HttpResponse:
     return _officials_page(request, wizard, act_form, formset)
 
 
-def _officials_page(request: HttpRequest, wizard: Wizard, act_form: Any, formset: Any, focus: int | None = None
+def _officials_page(request: AuthenticatedRequest, wizard: Wizard, act_form: Any, formset: Any, focus: int | None = None
                     ) -> HttpResponse:
     return _page(request, wizard, "officials", "portal/wizard/officials.html",
                  {"act_form": act_form, "formset": formset, "focus": focus,
                   "can_add": formset.total_form_count() < 10})
 
 
-def _step_service(request: HttpRequest, wizard: Wizard) -> HttpResponse:
+def _step_service(request: AuthenticatedRequest, wizard: Wizard) -> HttpResponse:
     search = forms.ServiceSearchForm(request.GET or None)
     query = search.cleaned_data["q"] if search.is_bound and search.is_valid() else ""
     found, total = lookups.find_services(query, wizard.respondent())
@@ -198,14 +208,15 @@ def _step_service(request: HttpRequest, wizard: Wizard) -> HttpResponse:
         if form.is_valid():
             wizard.put("service", form.cleaned_data)
             return _next(request, wizard, "service")
-        form.fields["service"].choices = forms.ServiceForm(services=found).fields["service"].choices
+        shown = cast(ChoiceField, forms.ServiceForm(services=found).fields["service"])
+        cast(ChoiceField, form.fields["service"]).choices = shown.choices
     else:
         form = forms.ServiceForm(initial=wizard.get("service"), services=found)
     return _page(request, wizard, "service", "portal/wizard/service.html",
                  {"form": form, "search": search, "total": total, "query": query, "searched": search.is_bound})
 
 
-def _step_facts(request: HttpRequest, wizard: Wizard) -> HttpResponse:
+def _step_facts(request: AuthenticatedRequest, wizard: Wizard) -> HttpResponse:
     language = get_language()[:2] if get_language()[:2] in ("kk", "ru") else "kk"
     form = forms.FactsForm(request.POST if request.method == "POST" else None, initial=wizard.get("facts") or {"language": language})
     today = timezone.localdate()
@@ -216,13 +227,13 @@ def _step_facts(request: HttpRequest, wizard: Wizard) -> HttpResponse:
         if not late or request.POST.get("late_seen"):
             wizard.put("facts", form.cleaned_data)
             return _next(request, wizard, "facts")
-    elif wizard.learned_on():
-        late = services.filed_late(wizard.learned_on(), today)  # type: ignore[arg-type]
+    elif learned_on := wizard.learned_on():
+        late = services.filed_late(learned_on, today)
     return _page(request, wizard, "facts", "portal/wizard/facts.html",
                  {"form": form, "late": late, "months": settings.SHAGYM_FILING_TERM_MONTHS})
 
 
-def _step_attachments(request: HttpRequest, wizard: Wizard) -> HttpResponse:
+def _step_attachments(request: AuthenticatedRequest, wizard: Wizard) -> HttpResponse:
     help_text = gettext("PDF, JPEG or PNG; up to %(count)d files, each up to %(size)d MB.") % {
         "count": settings.SHAGYM_ATTACHMENT_MAX_FILES, "size": settings.SHAGYM_ATTACHMENT_MAX_MB}
     form = forms.AttachmentsForm(*((request.POST, request.FILES) if request.method == "POST" else (None, None)), help_text=help_text)
@@ -253,7 +264,7 @@ def _step_attachments(request: HttpRequest, wizard: Wizard) -> HttpResponse:
                   "room": len(wizard.attachments) < settings.SHAGYM_ATTACHMENT_MAX_FILES})
 
 
-def _step_addressee(request: HttpRequest, wizard: Wizard) -> HttpResponse:
+def _step_addressee(request: AuthenticatedRequest, wizard: Wizard) -> HttpResponse:
     options = wizard.addressee_options()
     form = forms.AddresseeForm(request.POST if request.method == "POST" else None, initial=wizard.get("addressee"), options=options)
     if request.method == "POST" and form.is_valid():
@@ -276,13 +287,13 @@ STEP_VIEWS = {
 
 
 @login_required
-def complaint_check(request: HttpRequest) -> HttpResponse:
+def complaint_check(request: AuthenticatedRequest) -> HttpResponse:
     """Check your answers, then submit. The idempotency key makes a double click or a retry return the same
     complaint."""
     if request.method == "POST":
         form = forms.SubmitForm(request.POST)
         key = form.data.get("idempotency_key", "")
-        filed = selectors.applicant_complaint_by_key(request.user, key) if key else None  # type: ignore[arg-type]
+        filed = selectors.applicant_complaint_by_key(request.user, key) if key else None
         if filed is not None:
             return redirect("complaint-sent", pk=filed.pk)
     wizard = _load(request, "check")
@@ -296,7 +307,7 @@ def complaint_check(request: HttpRequest) -> HttpResponse:
         else:
             files = wizard.draft.open_all(wizard.attachments)
             try:
-                complaint = services.submit_complaint(actor=request.user, data=wizard.complaint_input(),  # type: ignore[arg-type]
+                complaint = services.submit_complaint(actor=request.user, data=wizard.complaint_input(),
                                                       idempotency_key=wizard.key, attachments=files)
             except Refused as exc:
                 errors.append((_step_url(FIELD_STEP.get(exc.field or "", "who")) + "?from=check", exc.message))
@@ -322,8 +333,8 @@ def complaint_check(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def complaint_sent(request: HttpRequest, pk: int) -> HttpResponse:
-    complaint = selectors.applicant_complaint(request.user, pk)  # type: ignore[arg-type]
+def complaint_sent(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    complaint = selectors.applicant_complaint(request.user, pk)
     return render(request, "portal/wizard/sent.html",
                   {"complaint": complaint, "deadline": timeline.deadline(complaint)})
 
@@ -335,12 +346,12 @@ MESSAGES_PER_PAGE = 20
 
 
 @login_required
-def cabinet(request: HttpRequest) -> HttpResponse:
-    complaints = list(selectors.applicant_complaints(request.user))  # type: ignore[arg-type]
+def cabinet(request: AuthenticatedRequest) -> HttpResponse:
+    complaints = list(selectors.applicant_complaints(request.user))
     today = timezone.localdate()
     # One grouped count for the whole list: which complaints have messages the applicant has not read.
     unread: dict[int, int] = dict(
-        notify_selectors.messages_for_applicant(request.user)  # type: ignore[arg-type]
+        notify_selectors.messages_for_applicant(request.user)
         .filter(read_at__isnull=True)
         .order_by()
         .values_list("complaint_id")
@@ -363,18 +374,18 @@ def _detail_context(complaint: Any) -> dict[str, Any]:
 
 
 @login_required
-def cabinet_complaint(request: HttpRequest, pk: int) -> HttpResponse:
-    complaint = selectors.applicant_complaint(request.user, pk)  # type: ignore[arg-type]
+def cabinet_complaint(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    complaint = selectors.applicant_complaint(request.user, pk)
     # Only the notices addressed to this account: the same set as the Messages page and the unread count.
     notices = list(
-        notify_selectors.messages_for_applicant(request.user)  # type: ignore[arg-type]
+        notify_selectors.messages_for_applicant(request.user)
         .filter(complaint=complaint)
         .order_by("-created_at", "-pk")
     )
     # Shown in full here, so they are read. The objects keep read_at as it was before this visit: the page marks
     # the notices that are new to the applicant, once.
     notices = list(notices)
-    notify_services.mark_read(  # type: ignore[arg-type]
+    notify_services.mark_read(
         user=request.user, messages=[notice for notice in notices if notice.read_at is None]
     )
     return render(request, "portal/cabinet/detail.html", {
@@ -394,32 +405,32 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
 
 
 @login_required
-def cabinet_talon(request: HttpRequest, pk: int) -> HttpResponse:
-    complaint = selectors.applicant_complaint(request.user, pk)  # type: ignore[arg-type]
+def cabinet_talon(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    complaint = selectors.applicant_complaint(request.user, pk)
     return _pdf(documents.render_talon(complaint), f"talon-{complaint.number or complaint.pk}.pdf")
 
 
 @login_required
-def cabinet_answer(request: HttpRequest, pk: int) -> HttpResponse:
-    complaint = selectors.applicant_complaint(request.user, pk)  # type: ignore[arg-type]
+def cabinet_answer(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    complaint = selectors.applicant_complaint(request.user, pk)
     if not timeline.actions(complaint).answer:
         return redirect("cabinet-complaint", pk=pk)
     return _pdf(documents.render_answer(complaint), f"answer-{complaint.number}.pdf")
 
 
 @login_required
-def cabinet_extension(request: HttpRequest, pk: int) -> HttpResponse:
-    complaint = selectors.applicant_complaint(request.user, pk)  # type: ignore[arg-type]
+def cabinet_extension(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    complaint = selectors.applicant_complaint(request.user, pk)
     if not complaint.extension_days:
         return redirect("cabinet-complaint", pk=pk)
     return _pdf(documents.render_extension_notice(complaint), f"extension-{complaint.number}.pdf")
 
 
 @login_required
-def cabinet_notice_letter(request: HttpRequest, pk: int, notice_pk: int) -> FileResponse:
+def cabinet_notice_letter(request: AuthenticatedRequest, pk: int, notice_pk: int) -> FileResponse:
     """The PDF letter of a notice (a decision sent by e-mail, a letter posted for a paper complaint)."""
-    complaint = selectors.applicant_complaint(request.user, pk)  # type: ignore[arg-type]
-    notices = notify_selectors.messages_for_applicant(request.user)  # type: ignore[arg-type]
+    complaint = selectors.applicant_complaint(request.user, pk)
+    notices = notify_selectors.messages_for_applicant(request.user)
     notice = notices.filter(complaint=complaint, pk=notice_pk).first()
     if notice is None or not notice.document:
         raise Http404
@@ -428,16 +439,16 @@ def cabinet_notice_letter(request: HttpRequest, pk: int, notice_pk: int) -> File
 
 
 @login_required
-def cabinet_messages(request: HttpRequest) -> HttpResponse:
+def cabinet_messages(request: AuthenticatedRequest) -> HttpResponse:
     """Every notice sent to this account, newest first, each leading to its complaint; read there."""
-    notices = notify_selectors.messages_for_applicant(request.user).order_by("-created_at", "-pk")  # type: ignore[arg-type]
+    notices = notify_selectors.messages_for_applicant(request.user).order_by("-created_at", "-pk")
     page = Paginator(notices, MESSAGES_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "portal/cabinet/messages.html", {"page": page})
 
 
 @login_required
-def cabinet_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
-    complaint = selectors.applicant_complaint(request.user, pk)  # type: ignore[arg-type]
+def cabinet_attachment(request: AuthenticatedRequest, pk: int, attachment_pk: int) -> FileResponse:
+    complaint = selectors.applicant_complaint(request.user, pk)
     attachment = Attachment.objects.filter(complaint=complaint, pk=attachment_pk).first()
     if attachment is None:
         raise Http404
@@ -445,9 +456,9 @@ def cabinet_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> Htt
                         content_type=attachment.content_type)
 
 
-def _action_page(request: HttpRequest, pk: int, form_class: type, template: str, act: Any) -> HttpResponse:
+def _action_page(request: AuthenticatedRequest, pk: int, form_class: type, template: str, act: Any) -> HttpResponse:
     """A cabinet action: the form, one service call, back to the complaint with a message."""
-    complaint = selectors.applicant_complaint(request.user, pk)  # type: ignore[arg-type]
+    complaint = selectors.applicant_complaint(request.user, pk)
     form = form_class(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -475,22 +486,22 @@ def _supply(user: Any, complaint: Any, data: dict[str, Any]) -> tuple[str, str]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def cabinet_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def cabinet_withdraw(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _action_page(request, pk, forms.WithdrawForm, "portal/cabinet/withdraw.html", _withdraw)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def cabinet_supply(request: HttpRequest, pk: int) -> HttpResponse:
+def cabinet_supply(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _action_page(request, pk, forms.SupplyForm, "portal/cabinet/supply.html", _supply)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def cabinet_second_tier(request: HttpRequest, pk: int) -> HttpResponse:
+def cabinet_second_tier(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """RULES §24: after an unsatisfying answer or silence past the term, the complaint to the quality authority,
     prefilled from the first one and linked to it."""
-    parent = selectors.applicant_complaint(request.user, pk)  # type: ignore[arg-type]
+    parent = selectors.applicant_complaint(request.user, pk)
     authorities = lookups.quality_authorities(parent.reviewing_body)
     if not timeline.actions(parent).second_tier or not authorities:
         child = timeline.actions(parent).second_tier_child
@@ -501,7 +512,7 @@ def cabinet_second_tier(request: HttpRequest, pk: int) -> HttpResponse:
         # The service scopes the key by the actor, so a key from another account cannot reach its complaint.
         key = form.cleaned_data["idempotency_key"]
         try:
-            child = services.file_second_tier(actor=request.user, parent=parent,  # type: ignore[arg-type]
+            child = services.file_second_tier(actor=request.user, parent=parent,
                                               quality_authority=authorities[0],
                                               reasons=form.cleaned_data["reasons"],
                                               demands=form.cleaned_data["demands"], idempotency_key=key)

@@ -12,7 +12,7 @@ LOCALE = Path(__file__).resolve().parents[1] / "locale"
 def parse_po(path: Path) -> list[dict]:
     """A small .po reader: msgctxt, msgid, msgid_plural, msgstr / msgstr[n], and the fuzzy flag."""
     entries, entry, key = [], {}, None
-    for raw in path.read_text(encoding="utf-8").splitlines() + [""]:
+    for raw in [*path.read_text(encoding="utf-8").splitlines(), ""]:
         line = raw.strip()
         if not line:
             if entry:

@@ -13,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -30,7 +30,7 @@ from shagym.directory.models import Role as StaffRole
 from .. import forms
 from .. import services as desk
 from ..models import AnswerDraft, Letter
-from .common import require_role, safe_next, staff_required
+from .common import AuthenticatedRequest, require_role, safe_next, staff_required
 
 
 @dataclass(frozen=True)
@@ -246,13 +246,13 @@ def _summary_context(complaint: Complaint) -> dict[str, Any]:
 
 
 @staff_required
-def complaint_action(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
+def complaint_action(request: AuthenticatedRequest, pk: int, slug: str) -> HttpResponse:
     spec = ACTIONS.get(slug)
     if spec is None:
         raise Http404
     user = request.user
-    complaint = selectors.staff_complaint(user, pk)  # type: ignore[arg-type]
-    if not states.TRANSITIONS[spec.action].roles & access.roles_for(user, complaint):  # type: ignore[arg-type]
+    complaint = selectors.staff_complaint(user, pk)
+    if not states.TRANSITIONS[spec.action].roles & access.roles_for(user, complaint):
         raise PermissionDenied
     case_url = reverse("bo-case", args=[complaint.pk])
     form = spec.form(request.POST if request.method == "POST" else None, complaint=complaint, user=user)
@@ -265,7 +265,7 @@ def complaint_action(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
             raise PermissionDenied from exc
         else:
             messages.success(request, spec.done % {"number": complaint.number or complaint.pk})
-            if isinstance(result, Letter) and not access.complaints_for_staff(user).filter(pk=complaint.pk).exists():  # type: ignore[arg-type]
+            if isinstance(result, Letter) and not access.complaints_for_staff(user).filter(pk=complaint.pk).exists():
                 # Forwarded or redirected: the complaint has left this body; its letter stays here.
                 return redirect("bo-letter", pk=result.pk)
             return redirect(safe_next(request, case_url))
@@ -279,13 +279,13 @@ def complaint_action(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
 
 
 @staff_required
-def answer(request: HttpRequest, pk: int) -> HttpResponse:
+def answer(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """RULES §20, §23: the executor drafts the reasoned answer; "Save" keeps the draft, "Send for signature"
     proposes it to the head. One service per request."""
     user = request.user
-    complaint = selectors.staff_complaint(user, pk)  # type: ignore[arg-type]
+    complaint = selectors.staff_complaint(user, pk)
     rule = states.TRANSITIONS[Action.PROPOSE_DECISION]
-    if not rule.roles & access.roles_for(user, complaint):  # type: ignore[arg-type]
+    if not rule.roles & access.roles_for(user, complaint):
         raise PermissionDenied
     draft = AnswerDraft.objects.filter(complaint=complaint).first()
     initial = (
@@ -300,9 +300,9 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
         send = "send" in request.POST
         try:
             if send:
-                desk.submit_answer(actor=user, complaint=complaint, **form.service_arguments())  # type: ignore[arg-type]
+                desk.submit_answer(actor=user, complaint=complaint, **form.service_arguments())
             else:
-                desk.save_answer_draft(actor=user, complaint=complaint, **form.service_arguments())  # type: ignore[arg-type]
+                desk.save_answer_draft(actor=user, complaint=complaint, **form.service_arguments())
         except Refused as exc:
             form.add_refusal(exc)
         except NotAllowed as exc:
@@ -321,7 +321,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_required
-def intake(request: HttpRequest) -> HttpResponse:
+def intake(request: AuthenticatedRequest) -> HttpResponse:
     """RULES §1, §5, §6: the clerk registers a complaint that came on paper, by post or in person."""
     require_role(request, StaffRole.CLERK)
     user = request.user
@@ -329,7 +329,7 @@ def intake(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             complaint = desk.register_paper_complaint(
-                actor=user,  # type: ignore[arg-type]
+                actor=user,
                 data=form.to_input(),
                 holder=form.cleaned_data["holder"],
                 received_at=form.cleaned_data["received_at"],
@@ -348,17 +348,17 @@ def intake(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def recommendation_action(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+def recommendation_action(request: AuthenticatedRequest, pk: int, step: str) -> HttpResponse:
     """RULES §24: the body reports how it executed the recommendation; the inspector confirms it or sends it back."""
     user = request.user
-    recommendation = selectors.recommendation_for_staff(user, pk)  # type: ignore[arg-type]
+    recommendation = selectors.recommendation_for_staff(user, pk)
     if step == "report":
-        if recommendation.body_id not in access.organisation_ids(user, StaffRole.HEAD):  # type: ignore[arg-type]
+        if recommendation.body_id not in access.organisation_ids(user, StaffRole.HEAD):
             raise PermissionDenied
         form: forms.StaffForm = forms.ReportExecutionForm(request.POST if request.method == "POST" else None)
         title = _("Report the execution of the recommendation")
     elif step == "confirm":
-        if recommendation.complaint.holder_id not in access.organisation_ids(user, StaffRole.INSPECTOR):  # type: ignore[arg-type]
+        if recommendation.complaint.holder_id not in access.organisation_ids(user, StaffRole.INSPECTOR):
             raise PermissionDenied
         form = forms.ConfirmExecutionForm(request.POST if request.method == "POST" else None)
         title = _("Check the execution of the recommendation")
@@ -368,9 +368,9 @@ def recommendation_action(request: HttpRequest, pk: int, step: str) -> HttpRespo
         data = form.cleaned_data
         try:
             if step == "report":
-                lifecycle.report_execution(actor=user, recommendation=recommendation, report=data["report"])  # type: ignore[arg-type]
+                lifecycle.report_execution(actor=user, recommendation=recommendation, report=data["report"])
             else:
-                lifecycle.confirm_execution(actor=user, recommendation=recommendation,  # type: ignore[arg-type]
+                lifecycle.confirm_execution(actor=user, recommendation=recommendation,
                                             accepted=data["accepted"], comment=data.get("comment") or "")
         except Refused as exc:
             form.add_refusal(exc)

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -35,7 +35,7 @@ from .. import notices
 from .. import services as desk
 from ..models import AnswerDraft, Letter
 from .actions import next_steps
-from .common import staff_required, today_and_tomorrow
+from .common import AuthenticatedRequest, staff_required, today_and_tomorrow
 
 
 def _history(complaint: Complaint) -> list[dict[str, Any]]:
@@ -74,19 +74,19 @@ def _history(complaint: Complaint) -> list[dict[str, Any]]:
 
 
 @staff_required
-def case(request: HttpRequest, pk: int) -> HttpResponse:
+def case(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = request.user
-    complaint = selectors.staff_complaint(user, pk)  # type: ignore[arg-type]
-    roles: set[Role] = access.roles_for(user, complaint)  # type: ignore[arg-type]
+    complaint = selectors.staff_complaint(user, pk)
+    roles: set[Role] = access.roles_for(user, complaint)
     today, tomorrow = today_and_tomorrow()
     steps, notes = next_steps(complaint, roles, today)
     working_days_left = None
     if complaint.is_open and complaint.due_date and complaint.due_date >= today:
         working_days_left = workdays.working_days_between(current_calendar(), today, complaint.due_date)
     history = _history(complaint)
-    letters = list(letter_documents.letters_for_staff(user).filter(complaint=complaint))  # type: ignore[arg-type]
+    letters = list(letter_documents.letters_for_staff(user).filter(complaint=complaint))
     parent = complaint.parent
-    if parent is not None and not access.complaints_for_staff(user).filter(pk=parent.pk).exists():  # type: ignore[arg-type]
+    if parent is not None and not access.complaints_for_staff(user).filter(pk=parent.pk).exists():
         parent = None  # RULES §24: inspectors see the first tier; a body sees only its own cases
     context = {
         "complaint": complaint,
@@ -94,8 +94,8 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
         "officials": complaint.officials.all(),
         "attachments": complaint.attachments.all(),
         "history": history,
-        "linked": selectors.linked_complaints(user, complaint),  # type: ignore[arg-type]
-        "recommendations": selectors.recommendations_of_case(user, complaint),  # type: ignore[arg-type]
+        "linked": selectors.linked_complaints(user, complaint),
+        "recommendations": selectors.recommendations_of_case(user, complaint),
         "letters": letters,
         "talon": next((item for item in letters if item.kind == Letter.Kind.TALON), None),
         "can_issue_talon": bool(complaint.number and roles & {Role.CLERK, Role.HEAD}),
@@ -126,29 +126,29 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
 
 
 @staff_required
-def talon(request: HttpRequest, pk: int) -> HttpResponse:
+def talon(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """RULES §5: the talon and the registration stamp text as printed (GET), or a new one (POST: a new access
     code, for a lost talon or one never printed)."""
-    complaint = selectors.staff_complaint(request.user, pk)  # type: ignore[arg-type]
+    complaint = selectors.staff_complaint(request.user, pk)
     if request.method == "POST":
         try:
-            issued = desk.issue_talon(actor=request.user, complaint=complaint)  # type: ignore[arg-type]
+            issued = desk.issue_talon(actor=request.user, complaint=complaint)
         except NotAllowed as exc:
             raise PermissionDenied from exc
         except Refused as exc:
             messages.error(request, exc.message)
             return redirect("bo-case", pk=complaint.pk)
         return redirect("bo-letter-pdf", pk=issued.pk)
-    issued = Letter.objects.filter(complaint=complaint, kind=Letter.Kind.TALON).order_by("-pk").first()
-    if issued is None:
+    printed = Letter.objects.filter(complaint=complaint, kind=Letter.Kind.TALON).order_by("-pk").first()
+    if printed is None:
         raise Http404
-    return _pdf(bytes(issued.pdf), issued.filename)
+    return _pdf(bytes(printed.pdf), printed.filename)
 
 
 @staff_required
-def answer_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def answer_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The answer as a PDF letter: the draft while it is written, the signed letter once signed."""
-    complaint = selectors.staff_complaint(request.user, pk)  # type: ignore[arg-type]
+    complaint = selectors.staff_complaint(request.user, pk)
     signed = Letter.objects.filter(complaint=complaint, kind=Letter.Kind.ANSWER).order_by("-pk").first()
     if signed is not None and complaint.status in ANSWERED_STATES:
         return _pdf(bytes(signed.pdf), signed.filename)
@@ -158,28 +158,28 @@ def answer_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_required
-def letter(request: HttpRequest, pk: int) -> HttpResponse:
+def letter(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """A letter issued by the user's body, or on a complaint the user may read; the page to print it from."""
-    item = letter_documents.letters_for_staff(request.user).filter(pk=pk).first()  # type: ignore[arg-type]
+    item = letter_documents.letters_for_staff(request.user).filter(pk=pk).first()
     if item is None:
         raise Http404
-    in_reach = access.complaints_for_staff(request.user).filter(pk=item.complaint_id).exists()  # type: ignore[arg-type]
+    in_reach = access.complaints_for_staff(request.user).filter(pk=item.complaint_id).exists()
     return render(request, "backoffice/letter.html", {"letter": item, "in_reach": in_reach,
                                                       "now": timezone.now()})
 
 
 @staff_required
-def letter_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    item = letter_documents.letters_for_staff(request.user).defer(None).filter(pk=pk).first()  # type: ignore[arg-type]
+def letter_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    item = letter_documents.letters_for_staff(request.user).defer(None).filter(pk=pk).first()
     if item is None:
         raise Http404
     return _pdf(bytes(item.pdf), item.filename)
 
 
 @staff_required
-def attachment(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment(request: AuthenticatedRequest, pk: int) -> FileResponse:
     """An attachment, only through the access door (never a public media URL)."""
-    item = selectors.staff_attachment(request.user, pk)  # type: ignore[arg-type]
+    item = selectors.staff_attachment(request.user, pk)
     try:
         handle = item.file.open("rb")
     except (FileNotFoundError, ValueError) as exc:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import gettext
@@ -19,32 +19,32 @@ from shagym.notify import services as notify_services
 
 from .. import notices
 from ..forms import LetterPostedForm, OutboxFilterForm
-from .common import paginate, require_role, staff_required, today_and_tomorrow
+from .common import AuthenticatedRequest, paginate, require_role, staff_required, today_and_tomorrow
 
 
 @staff_required
-def staff_messages(request: HttpRequest) -> HttpResponse:
+def staff_messages(request: AuthenticatedRequest) -> HttpResponse:
     """The user's notices, newest first. A notice counts as read once this page has shown it; the page still says
     which ones were new when it was opened."""
     user = request.user
-    page = paginate(request, notices.staff_messages(user))  # type: ignore[arg-type]
+    page = paginate(request, notices.staff_messages(user))
     page.object_list = list(page.object_list)
     unread = {message.pk for message in page.object_list if message.read_at is None}
-    notify_services.mark_read(  # type: ignore[arg-type]
+    notify_services.mark_read(
         user=user, messages=[message for message in page.object_list if message.pk in unread]
     )
     readable = notices.readable_complaint_ids(
-        user, {message.complaint_id for message in page.object_list if message.complaint_id}  # type: ignore[arg-type]
+        user, {message.complaint_id for message in page.object_list if message.complaint_id}
     )
     return render(request, "backoffice/messages.html", {"page": page, "unread": unread, "readable": readable})
 
 
-def _print_queue_page(request: HttpRequest, *, form: LetterPostedForm | None = None, status: int = 200) -> HttpResponse:
+def _print_queue_page(request: AuthenticatedRequest, *, form: LetterPostedForm | None = None, status: int = 200) -> HttpResponse:
     user = request.user
-    page = paginate(request, notices.print_queue(user))  # type: ignore[arg-type]
+    page = paginate(request, notices.print_queue(user))
     page.object_list = list(page.object_list)
     readable = notices.readable_complaint_ids(
-        user,  # type: ignore[arg-type]
+        user,
         {d.message.complaint_id for d in page.object_list if d.message.complaint_id},
     )
     today, tomorrow = today_and_tomorrow()
@@ -53,7 +53,7 @@ def _print_queue_page(request: HttpRequest, *, form: LetterPostedForm | None = N
 
 
 @staff_required
-def print_queue(request: HttpRequest) -> HttpResponse:
+def print_queue(request: AuthenticatedRequest) -> HttpResponse:
     """Issue 6, item 5: the paper letters the user's offices must print and post (clerks and heads)."""
     require_role(request, StaffRole.CLERK, StaffRole.HEAD)
     return _print_queue_page(request)
@@ -61,14 +61,14 @@ def print_queue(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 @require_POST
-def letter_posted(request: HttpRequest, pk: int) -> HttpResponse:
+def letter_posted(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The clerk records that the printed letter went out. One service call; a refusal is an error on the page."""
     require_role(request, StaffRole.CLERK, StaffRole.HEAD)
-    delivery = notices.staff_letter(request.user, pk)  # type: ignore[arg-type]
+    delivery = notices.staff_letter(request.user, pk)
     form = LetterPostedForm(request.POST)
     if form.is_valid():
         try:
-            notify_services.record_letter_posted(actor=request.user, delivery=delivery)  # type: ignore[arg-type]
+            notify_services.record_letter_posted(actor=request.user, delivery=delivery)
         except Refused as exc:
             form.add_refusal(exc)
         except NotAllowed as exc:
@@ -83,9 +83,9 @@ def letter_posted(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_required
-def letter_pdf(request: HttpRequest, pk: int) -> FileResponse:
+def letter_pdf(request: AuthenticatedRequest, pk: int) -> FileResponse:
     """The letter as printed, only through the access door (never a public media URL)."""
-    delivery = notices.staff_letter(request.user, pk)  # type: ignore[arg-type]
+    delivery = notices.staff_letter(request.user, pk)
     document = delivery.message.document
     if not document:
         raise Http404  # not made yet: the letter is still on its way to the print queue
@@ -102,9 +102,9 @@ def letter_pdf(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 @require_safe
-def outbox(request: HttpRequest) -> HttpResponse:
+def outbox(request: AuthenticatedRequest) -> HttpResponse:
     """Issue 6: every message and what happened on each channel, read-only, for administrators."""
-    if not access.is_administrator(request.user):  # type: ignore[arg-type]
+    if not access.is_administrator(request.user):
         raise PermissionDenied
     form = OutboxFilterForm(request.GET or None)
     filters = form.filters()

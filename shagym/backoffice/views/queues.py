@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
@@ -16,38 +16,38 @@ from shagym.directory.models import Organisation
 from shagym.directory.models import Role as StaffRole
 
 from ..letters import letters_for_staff
-from .common import paginate, require_role, staff_required, staff_roles, today_and_tomorrow
+from .common import AuthenticatedRequest, paginate, require_role, staff_required, staff_roles, today_and_tomorrow
 
 
 @login_required
-def staff_home(request: HttpRequest) -> HttpResponse:
+def staff_home(request: AuthenticatedRequest) -> HttpResponse:
     """Where staff land after signing in: one card per role, with what is waiting."""
     user = request.user
-    if not access.is_staff_user(user):  # type: ignore[arg-type]
+    if not access.is_staff_user(user):
         return render(request, "backoffice/not_staff.html", status=200)
     roles = staff_roles(user)
     today, tomorrow = today_and_tomorrow()
     context: dict = {"roles": roles, "today": today}
     if StaffRole.CLERK in roles:
         context["desk"] = {
-            "received": selectors.desk_queue(user, State.RECEIVED).count(),  # type: ignore[arg-type]
-            "forwarding": selectors.desk_queue(user, State.FORWARDING).count(),  # type: ignore[arg-type]
-            "deliver": selectors.desk_queue(user, State.DECIDED).count(),  # type: ignore[arg-type]
+            "received": selectors.desk_queue(user, State.RECEIVED).count(),
+            "forwarding": selectors.desk_queue(user, State.FORWARDING).count(),
+            "deliver": selectors.desk_queue(user, State.DECIDED).count(),
         }
     if StaffRole.HEAD in roles:
         context["inbox"] = {
-            "unassigned": selectors.head_inbox(user).count(),  # type: ignore[arg-type]
-            "signature": selectors.awaiting_signature(user).count(),  # type: ignore[arg-type]
+            "unassigned": selectors.head_inbox(user).count(),
+            "signature": selectors.awaiting_signature(user).count(),
         }
     if roles & {StaffRole.EXECUTOR, StaffRole.INSPECTOR}:
         context["mine"] = selectors.deadline_counts(
-            selectors.executor_queue(user), today=today, tomorrow=tomorrow  # type: ignore[arg-type]
+            selectors.executor_queue(user), today=today, tomorrow=tomorrow
         )
-    if access.is_inspector(user):  # type: ignore[arg-type]
-        context["quality"] = selectors.quality_authority_queue(user).count()  # type: ignore[arg-type]
-    if access.is_administrator(user):  # type: ignore[arg-type]
+    if access.is_inspector(user):
+        context["quality"] = selectors.quality_authority_queue(user).count()
+    if access.is_administrator(user):
         context["is_administrator"] = True
-        context["pending_changes"] = len(selectors.due_date_changes(user, limit=1000))  # type: ignore[arg-type]
+        context["pending_changes"] = len(selectors.due_date_changes(user, limit=1000))
     return render(request, "backoffice/staff_home.html", context)
 
 
@@ -65,7 +65,7 @@ DESK_SECTIONS = [
 
 
 @staff_required
-def desk(request: HttpRequest) -> HttpResponse:
+def desk(request: AuthenticatedRequest) -> HttpResponse:
     require_role(request, StaffRole.CLERK)
     user = request.user
     sections = [
@@ -75,31 +75,31 @@ def desk(request: HttpRequest) -> HttpResponse:
             "hint": hint,
             "status": status,
             # Four queues on one page: ten rows each keeps it short and quick; each pages on its own.
-            "page": paginate(request, selectors.desk_queue(user, status), param=f"{key}_page", per_page=10),  # type: ignore[arg-type]
+            "page": paginate(request, selectors.desk_queue(user, status), param=f"{key}_page", per_page=10),
         }
         for key, status, title, hint in DESK_SECTIONS
     ]
-    offices = access.organisation_ids(user, StaffRole.CLERK, StaffRole.HEAD)  # type: ignore[arg-type]
-    letters = letters_for_staff(user).filter(organisation_id__in=offices)[:10]  # type: ignore[arg-type]
+    offices = access.organisation_ids(user, StaffRole.CLERK, StaffRole.HEAD)
+    letters = letters_for_staff(user).filter(organisation_id__in=offices)[:10]
     today, tomorrow = today_and_tomorrow()
     return render(request, "backoffice/desk.html",
                   {"sections": sections, "letters": letters, "today": today, "tomorrow": tomorrow})
 
 
 @staff_required
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: AuthenticatedRequest) -> HttpResponse:
     require_role(request, StaffRole.HEAD)
     user = request.user
-    heads = access.organisation_ids(user, StaffRole.HEAD)  # type: ignore[arg-type]
+    heads = access.organisation_ids(user, StaffRole.HEAD)
     today, tomorrow = today_and_tomorrow()
     return render(
         request,
         "backoffice/inbox.html",
         {
-            "unassigned": paginate(request, selectors.head_inbox(user)),  # type: ignore[arg-type]
-            "signature": paginate(request, selectors.awaiting_signature(user), param="signature_page",  # type: ignore[arg-type]
+            "unassigned": paginate(request, selectors.head_inbox(user)),
+            "signature": paginate(request, selectors.awaiting_signature(user), param="signature_page",
                                   per_page=10),
-            "recommendations": selectors.recommendations_for_staff(user).filter(  # type: ignore[arg-type]
+            "recommendations": selectors.recommendations_for_staff(user).filter(
                 body_id__in=heads, status=Recommendation.Status.ISSUED
             )[:20],
             "today": today,
@@ -109,10 +109,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: AuthenticatedRequest) -> HttpResponse:
     require_role(request, StaffRole.EXECUTOR, StaffRole.INSPECTOR)
     user = request.user
-    queue = selectors.executor_queue(user)  # type: ignore[arg-type]
+    queue = selectors.executor_queue(user)
     today, tomorrow = today_and_tomorrow()
     return render(
         request,
@@ -129,16 +129,16 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def quality(request: HttpRequest) -> HttpResponse:
+def quality(request: AuthenticatedRequest) -> HttpResponse:
     """RULES §24: the complaints addressed to the quality authority, each beside its first-tier case."""
-    if not access.is_inspector(request.user):  # type: ignore[arg-type]
+    if not access.is_inspector(request.user):
         raise PermissionDenied
     today, tomorrow = today_and_tomorrow()
     return render(
         request,
         "backoffice/quality.html",
         {
-            "page": paginate(request, selectors.quality_authority_queue(request.user)),  # type: ignore[arg-type]
+            "page": paginate(request, selectors.quality_authority_queue(request.user)),
             "today": today,
             "tomorrow": tomorrow,
         },
@@ -146,12 +146,12 @@ def quality(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def bodies(request: HttpRequest) -> HttpResponse:
+def bodies(request: AuthenticatedRequest) -> HttpResponse:
     """Every body's open and overdue complaints, the worst first (inspectors read across bodies)."""
-    if not access.is_inspector(request.user):  # type: ignore[arg-type]
+    if not access.is_inspector(request.user):
         raise PermissionDenied
     today, _tomorrow = today_and_tomorrow()
-    rows = selectors.open_by_body(request.user, today=today)  # type: ignore[arg-type]
+    rows = selectors.open_by_body(request.user, today=today)
     names = Organisation.objects.in_bulk([row["holder_id"] for row in rows])
     for row in rows:
         row["body"] = names.get(row["holder_id"])
@@ -164,13 +164,13 @@ def bodies(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def recommendations(request: HttpRequest) -> HttpResponse:
+def recommendations(request: AuthenticatedRequest) -> HttpResponse:
     """RULES §24: the recommendations issued (inspectors) or received (heads), and their execution."""
     user = request.user
-    if not (access.is_inspector(user) or access.organisation_ids(user, StaffRole.HEAD)):  # type: ignore[arg-type]
+    if not (access.is_inspector(user) or access.organisation_ids(user, StaffRole.HEAD)):
         raise PermissionDenied
     status = request.GET.get("status", "")
-    qs = selectors.recommendations_for_staff(user)  # type: ignore[arg-type]
+    qs = selectors.recommendations_for_staff(user)
     if status in Recommendation.Status.values:
         qs = qs.filter(status=status)
     today, _tomorrow = today_and_tomorrow()
@@ -182,9 +182,9 @@ def recommendations(request: HttpRequest) -> HttpResponse:
             "status": status,
             "statuses": Recommendation.Status.choices,
             "today": today,
-            "heads": access.organisation_ids(user, StaffRole.HEAD),  # type: ignore[arg-type]
-            "inspector_of": access.organisation_ids(user, StaffRole.INSPECTOR),  # type: ignore[arg-type]
-            "my_orgs": access.organisation_ids(user),  # type: ignore[arg-type]
-            "is_inspector": access.is_inspector(user),  # type: ignore[arg-type]
+            "heads": access.organisation_ids(user, StaffRole.HEAD),
+            "inspector_of": access.organisation_ids(user, StaffRole.INSPECTOR),
+            "my_orgs": access.organisation_ids(user),
+            "is_inspector": access.is_inspector(user),
         },
     )

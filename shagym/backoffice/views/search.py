@@ -7,7 +7,8 @@ import csv
 from collections.abc import Iterator
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -16,15 +17,15 @@ from shagym import workdays
 from shagym.complaints import selectors
 
 from ..forms import SearchForm
-from .common import paginate, staff_required, today_and_tomorrow
+from .common import AuthenticatedRequest, paginate, staff_required, today_and_tomorrow
 
 
 @staff_required
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: AuthenticatedRequest) -> HttpResponse:
     form = SearchForm(request.GET or None, user=request.user)
     today, tomorrow = today_and_tomorrow()
     filters = form.filters()
-    queryset = selectors.search_complaints(request.user, filters, today=today)  # type: ignore[arg-type]
+    queryset = selectors.search_complaints(request.user, filters, today=today)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -63,13 +64,13 @@ def _date(value: Any) -> str:
 
 
 @staff_required
-def export(request: HttpRequest) -> HttpResponse:
+def export(request: AuthenticatedRequest) -> HttpResponseBase:
     """The list as it is filtered now, every page, as CSV (UTF-8 with a BOM so spreadsheets read Kazakh)."""
     form = SearchForm(request.GET or None, user=request.user)
     today, _tomorrow = today_and_tomorrow()
     if form.is_bound and not form.is_valid():
         return search(request)
-    queryset = selectors.search_complaints(request.user, form.filters(), today=today).select_related(  # type: ignore[arg-type]
+    queryset = selectors.search_complaints(request.user, form.filters(), today=today).select_related(
         "reviewing_body", "service"
     )
     header = [
