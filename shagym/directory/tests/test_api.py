@@ -3,6 +3,9 @@
 import datetime as dt
 
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from shagym.directory.models import CalendarOverride
 
@@ -93,3 +96,18 @@ def test_openapi_schema_documents_the_422(client):
     schema = client.get("/api/v1/openapi.json").json()
     responses = schema["paths"][URL]["get"]["responses"]
     assert {"200", "422"} <= set(responses)
+
+
+@given(
+    received=st.one_of(st.text(max_size=12), st.dates().map(str)),
+    working_days=st.one_of(st.text(max_size=4), st.integers(-5, 70).map(str)),
+    extension_days=st.one_of(st.none(), st.text(max_size=4), st.integers(-3, 14).map(str)),
+)
+@hypothesis_settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_any_input_gets_an_answer_never_a_500(client, received, working_days, extension_days):
+    params = {"received": received, "working_days": working_days}
+    if extension_days is not None:
+        params["extension_days"] = extension_days
+    response = client.get(URL, params)
+    assert response.status_code in (200, 422)
+    assert response.json()
