@@ -31,6 +31,13 @@ def open_complaints_by_due_date(user: User) -> QuerySet[Complaint]:
     return staff_complaints(user).filter(status__in=OPEN_STATES).order_by("due_date", "received_at")
 
 
+def complaints_for_due_date_review(user: User, ids: list[int]) -> QuerySet[Complaint]:
+    """The complaints an administrator ticked on the calendar-change page; none for anyone else."""
+    if not access.is_administrator(user):
+        return Complaint.objects.none()
+    return Complaint.objects.filter(pk__in=ids, status__in=OPEN_STATES)
+
+
 def due_date_changes(user: User, *, limit: int = 500) -> list[services.DueDateChange]:
     """RULES §18: open complaints whose due date was computed with another calendar version, with the date the
     current calendar gives. Only for administrators; the others get an empty list."""

@@ -10,7 +10,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext, ngettext
 
 from shagym.complaints import access, selectors, services
-from shagym.complaints.models import Complaint
 from shagym.complaints.states import Refused
 from shagym.directory.calendar import current_calendar
 
@@ -36,7 +35,7 @@ def calendar_changes(request: HttpRequest) -> HttpResponse:
             messages.error(request, error)
             return redirect("calendar-changes")
         done = 0
-        for complaint in Complaint.objects.filter(pk__in=ids):
+        for complaint in selectors.complaints_for_due_date_review(request.user, ids):  # type: ignore[arg-type]
             try:
                 services.revise_due_date(actor=request.user, complaint=complaint,  # type: ignore[arg-type]
                                          apply=decision == "apply", reason=reason)
