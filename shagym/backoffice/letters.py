@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from shagym import workdays
 from shagym.complaints import access
 from shagym.complaints.models import Complaint, ComplaintEvent
-from shagym.complaints.states import ANSWERED_STATES, REVIEW_STATES, ExtensionGround, Outcome
+from shagym.complaints.states import ANSWERED_STATES, REVIEW_STATES, Action, ExtensionGround, Outcome
 from shagym.directory.models import Organisation, OrganisationKind
 from shagym.documents import qr_svg, render_pdf
 from shagym.portal.documents import status_url
@@ -109,6 +109,30 @@ def render(
         raise ValueError(kind)
     pdf = render_pdf(f"backoffice/pdf/{kind}.html", context, language=complaint.language)
     return pdf, addressee
+
+
+# The lifecycle action each letter to the applicant is issued with.
+LETTER_ACTIONS = {
+    Letter.Kind.ANSWER: Action.SIGN_DECISION,
+    Letter.Kind.EXTENSION: Action.EXTEND,
+    Letter.Kind.CONTENT: Action.REQUEST_CONTENT,
+    Letter.Kind.REDIRECT: Action.REDIRECT,
+}
+
+
+def applicant_copy(complaint: Complaint, kind: str) -> bytes | None:
+    """The letter the applicant receives, as issued: the copy kept when the back office issued it (the signed
+    answer, the extension notice), otherwise rendered the same way from the event of the action. None when the
+    action has not happened."""
+    stored = Letter.objects.filter(complaint=complaint, kind=kind).order_by("-pk").values_list("pdf", flat=True).first()
+    if stored is not None:
+        return bytes(stored)
+    event = ComplaintEvent.objects.filter(complaint=complaint, action=LETTER_ACTIONS[kind]).order_by("-pk").first()
+    if event is None or event.actor is None:
+        return None
+    organisation = Organisation.objects.get(pk=event.before.get("holder_id") or complaint.holder_id)
+    pdf, _ = render(kind, complaint=complaint, organisation=organisation, signer=event.actor, event=event)
+    return pdf
 
 
 def answer_preview(complaint: Complaint, *, signer: User | None) -> bytes:

@@ -128,15 +128,7 @@ def extend_with_notice(
 
 def _check_drafter(actor: User, complaint: Complaint) -> None:
     """The answer is drafted by whoever may propose the decision, while the complaint is under review."""
-    rule = states.TRANSITIONS[Action.PROPOSE_DECISION]
-    if not rule.roles & access.roles_for(actor, complaint):
-        raise NotAllowed(Action.PROPOSE_DECISION)
-    if complaint.status not in rule.sources:
-        raise Refused(
-            gettext("This cannot be done while the complaint is “%(state)s”.")
-            % {"state": State(complaint.status).label},
-            code="state",
-        )
+    states.require_allowed(complaint, Action.PROPOSE_DECISION, roles=access.roles_for(actor, complaint))
 
 
 def _store_draft(*, actor: User, complaint: Complaint, outcome: str, facts: str, reasons: str,

@@ -290,8 +290,8 @@ _HIDDEN = frozenset(
 )
 
 
-def check(complaint: ComplaintLike, action: Action, *, roles: Collection[str], **context: Any) -> State:
-    """Raise NotAllowed or Refused, or return the status the complaint will have after the action."""
+def require_allowed(complaint: ComplaintLike, action: Action, *, roles: Collection[str]) -> Transition:
+    """The role and state part of `check`, without the guard: for work that prepares an action (a draft)."""
     rule = TRANSITIONS[action]
     if not rule.roles & {Role(r) for r in roles}:
         raise NotAllowed(action)
@@ -301,6 +301,12 @@ def check(complaint: ComplaintLike, action: Action, *, roles: Collection[str], *
             % {"state": State(complaint.status).label},
             code="state",
         )
+    return rule
+
+
+def check(complaint: ComplaintLike, action: Action, *, roles: Collection[str], **context: Any) -> State:
+    """Raise NotAllowed or Refused, or return the status the complaint will have after the action."""
+    rule = require_allowed(complaint, action, roles=roles)
     guard = GUARDS.get(action)
     if guard is not None:
         guard(complaint, **context)

@@ -1,5 +1,5 @@
-"""The applicant's documents as PDF, in the complaint's language: the talon (receipt), the extension notice and
-the answer. Rendered by shagym.documents.render_pdf with DejaVu fonts (all Kazakh letters)."""
+"""The portal talon (receipt) as PDF, in the complaint's language, and the status page's address for QR codes.
+Letters the body issues (the extension notice, the answer) are served as issued: shagym.backoffice.letters."""
 
 from __future__ import annotations
 
@@ -47,22 +47,3 @@ def render_talon(complaint: Complaint, *, access_code: str | None = None) -> byt
             "LANGUAGE_CODE": complaint.language,
         }
         return render_pdf("portal/pdf/talon.html", context, language=complaint.language)
-
-
-def render_answer(complaint: Complaint) -> bytes:
-    """RULES §23 (АППК 101): the reasoned answer as delivered to the personal cabinet."""
-    with translation.override(complaint.language):
-        context = {
-            "complaint": complaint,
-            "outcome_words": timeline.OUTCOME_WORDS.get(complaint.outcome, ""),
-            "court_until": timeline.court_until(complaint),
-            "LANGUAGE_CODE": complaint.language,
-        }
-        return render_pdf("portal/pdf/answer.html", context, language=complaint.language)
-
-
-def render_extension_notice(complaint: Complaint) -> bytes:
-    """RULES §14: the notice of an extended term, with its reasons."""
-    with translation.override(complaint.language):
-        context = {"complaint": complaint, "LANGUAGE_CODE": complaint.language}
-        return render_pdf("portal/pdf/extension_notice.html", context, language=complaint.language)

@@ -20,8 +20,10 @@ from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_http_methods
 
 from shagym.accounts.models import User
+from shagym.backoffice import letters
+from shagym.backoffice.models import Letter
 from shagym.complaints import selectors, services
-from shagym.complaints.models import Attachment
+from shagym.complaints.models import Attachment, Complaint
 from shagym.complaints.states import AppealedAct, ApplicantKind, NotAllowed, Refused
 from shagym.notify import selectors as notify_selectors
 from shagym.notify import services as notify_services
@@ -398,6 +400,14 @@ def cabinet_complaint(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     })
 
 
+def _letter(complaint: Complaint, kind: str, filename: str) -> HttpResponse:
+    """The same letter the body issued and keeps (signed answer, extension notice), not a second rendering."""
+    content = letters.applicant_copy(complaint, kind)
+    if content is None:
+        return redirect("cabinet-complaint", pk=complaint.pk)
+    return _pdf(content, filename)
+
+
 def _pdf(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -415,7 +425,7 @@ def cabinet_answer(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     complaint = selectors.applicant_complaint(request.user, pk)
     if not timeline.actions(complaint).answer:
         return redirect("cabinet-complaint", pk=pk)
-    return _pdf(documents.render_answer(complaint), f"answer-{complaint.number}.pdf")
+    return _letter(complaint, Letter.Kind.ANSWER, f"answer-{complaint.number}.pdf")
 
 
 @login_required
@@ -423,7 +433,7 @@ def cabinet_extension(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     complaint = selectors.applicant_complaint(request.user, pk)
     if not complaint.extension_days:
         return redirect("cabinet-complaint", pk=pk)
-    return _pdf(documents.render_extension_notice(complaint), f"extension-{complaint.number}.pdf")
+    return _letter(complaint, Letter.Kind.EXTENSION, f"extension-{complaint.number}.pdf")
 
 
 @login_required

@@ -196,3 +196,20 @@ def test_extension_shows_reasons_and_the_notice(client_of, under_review, executo
     content = _detail(client_of, under_review)
     assert "Қосымша ақпарат сұратылды." in content
     assert client_of.get(url("cabinet-extension", under_review.pk))["Content-Type"] == "application/pdf"
+
+
+def test_cabinet_serves_the_answer_and_notice_as_the_body_issued_them(client_of, under_review, executor, head, clerk,
+                                                                       now):
+    from shagym.backoffice import services as desk
+    from shagym.backoffice.models import Letter
+
+    desk.extend_with_notice(actor=executor, complaint=under_review, days=5, ground="more_information",
+                            reasons="Қосымша ақпарат сұратылды.", now=now)
+    desk.submit_answer(actor=executor, complaint=under_review, outcome=Outcome.REFUSE, facts="Тексерілді.",
+                       reasons="Заңның 5-бабына сәйкес бас тартылды.", legal_references="ӘРПК 100-бап", now=now)
+    desk.sign_answer(actor=head, complaint=under_review, now=now)
+    services.deliver_answer(actor=clerk, complaint=under_review, method="electronic", now=now)
+
+    for name, kind in (("cabinet-answer", Letter.Kind.ANSWER), ("cabinet-extension", Letter.Kind.EXTENSION)):
+        issued = bytes(Letter.objects.get(complaint=under_review, kind=kind).pdf)
+        assert client_of.get(url(name, under_review.pk)).content == issued
