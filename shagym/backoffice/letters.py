@@ -112,7 +112,7 @@ def render(
 
 
 # The lifecycle action each letter to the applicant is issued with.
-LETTER_ACTIONS = {
+LETTER_ACTIONS: dict[str, Action] = {
     Letter.Kind.ANSWER: Action.SIGN_DECISION,
     Letter.Kind.EXTENSION: Action.EXTEND,
     Letter.Kind.CONTENT: Action.REQUEST_CONTENT,
