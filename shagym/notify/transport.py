@@ -35,10 +35,9 @@ def send_email(delivery: Delivery) -> str:
         headers={"Message-ID": message_id, "Content-Language": message.language, "X-Shagym-Notice": str(message.pk)},
     )
     if message.kind == Kind.DECIDED:
-        # Issue 6: the decision goes out with the answer attached.
-        document = ensure_document(message)
-        with document.open("rb") as fh:
-            email.attach(_attachment_name(message), fh.read(), "application/pdf")
+        # Issue 6: the decision goes out with the answer attached: the reasoned answer as the body signed it
+        # (RULES §23), or this notice as a letter when no answer letter exists.
+        email.attach(_attachment_name(message), decision_document(message), "application/pdf")
     try:
         email.send(fail_silently=False)
     except smtplib.SMTPRecipientsRefused as exc:
@@ -73,6 +72,18 @@ _SENDERS: dict[str, Callable[[Delivery], str]] = {
     Medium.PAPER: queue_letter,
     Medium.CABINET: _cabinet,
 }
+
+
+def decision_document(message: Message) -> bytes:
+    """The PDF a decision e-mail carries. The notice itself is kept as a letter too (ensure_document), as proof."""
+    from shagym.backoffice import letters  # the back office keeps the signed answer; imported here, it imports us
+
+    document = ensure_document(message)
+    answer = letters.applicant_copy(message.complaint, "answer") if message.complaint else None
+    if answer is not None:
+        return answer
+    with document.open("rb") as fh:
+        return fh.read()
 
 
 def ensure_document(message: Message) -> FieldFile:

@@ -110,3 +110,22 @@ def test_refused_address_falls_back_to_sms_at_once(applicant, clerk, ministry, c
     assert (sms.status, sms.fallback_from) == (DeliveryStatus.SENT, email)
     assert email in selectors.delivery_problems(complaint)
     assert smtp_server.messages == []
+
+
+def test_decision_mail_attaches_the_answer_as_the_body_signed_it(
+    applicant, clerk, head, executor, ministry, committed, smtp_server
+):
+    from shagym.backoffice import services as desk
+    from shagym.backoffice.models import Letter
+
+    with time_machine.travel(MONDAY, tick=False), committed():
+        complaint = portal_complaint(applicant=applicant, body=ministry, now=MONDAY, language="kk")
+        complaint = complaints.register_complaint(actor=clerk, complaint=complaint, now=MONDAY)
+        complaint = complaints.assign_executor(actor=head, complaint=complaint, executor=executor, now=MONDAY)
+        desk.submit_answer(actor=executor, complaint=complaint, outcome="refuse", facts="Тексерілді.",
+                           reasons="Құжаттар мерзімінде тапсырылмаған.", legal_references="ӘРПК 100-бап", now=MONDAY)
+        desk.sign_answer(actor=head, complaint=complaint, now=MONDAY)
+    [mail] = [m for m in smtp_server.to("erlan@example.kz") if complaint.number in subject_of(m)
+              and m.get_content_maintype() == "multipart"]
+    [attachment] = list(mail.iter_attachments())
+    assert attachment.get_content() == bytes(Letter.objects.get(complaint=complaint, kind=Letter.Kind.ANSWER).pdf)
