@@ -11,8 +11,10 @@ from django.utils import timezone
 from hypothesis import settings as hypothesis_settings
 
 from shagym.complaints import services
+from shagym.complaints.states import Channel
 from shagym.complaints.tests.factories import OrganisationFactory, UserFactory, complaint_input, member
-from shagym.directory.models import OrganisationKind, Role
+from shagym.directory.models import OrganisationKind
+from shagym.directory.roles import Role
 
 # CI runs hypothesis derandomized, so a run is reproducible; locally it explores.
 hypothesis_settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
@@ -112,14 +114,60 @@ def now():
 @pytest.fixture
 def received(applicant, ministry, now):
     """A portal complaint to the ministry, just filed."""
-    return services.submit_complaint(actor=applicant, data=complaint_input(reviewing_body=ministry), now=now)
+    return services.submit_complaint(actor=applicant, data=complaint_input(reviewing_body=ministry), now=now).complaint
 
 
 @pytest.fixture
 def registered(received, clerk, now):
-    return services.register_complaint(actor=clerk, complaint=received, now=now)
+    return services.register_complaint(actor=clerk, complaint=received, now=now).complaint
 
 
 @pytest.fixture
 def under_review(registered, head, executor, now):
-    return services.assign_executor(actor=head, complaint=registered, executor=executor, now=now)
+    return services.assign_executor(actor=head, complaint=registered, executor=executor, now=now).complaint
+
+
+@pytest.fixture
+def provider_clerk(provider):
+    return member(UserFactory(username="provider_clerk"), provider, Role.CLERK)
+
+
+@pytest.fixture
+def provider_head(provider):
+    return member(UserFactory(username="provider_head"), provider, Role.HEAD)
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run the after-commit hooks (the events' subscribers, and the tasks they enqueue) at the end of the block, as a
+    real commit would; inside a test's transaction they would never run."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def paper(clerk, ministry, now, committed):
+    """A complaint brought to the ministry's office on paper, registered at once; its talon issued after commit."""
+    with committed():
+        event = services.register_paper_complaint(
+            actor=clerk,
+            data=complaint_input(reviewing_body=ministry, channel=Channel.OFFICE, language="ru", officials=[]),
+            holder=ministry,
+            received_at=now,
+            now=now,
+        )
+    return event.complaint
+
+
+@pytest.fixture
+def against_provider(provider_clerk, provider, ministry, now, committed):
+    """A paper complaint filed with the provider whose act is appealed, addressed to the ministry (RULES §8)."""
+    with committed():
+        event = services.register_paper_complaint(
+            actor=provider_clerk,
+            data=complaint_input(reviewing_body=ministry, respondent=provider, channel=Channel.POST,
+                                 postmark_date=dt.date(2026, 10, 30)),
+            holder=provider,
+            received_at=now,
+            now=now,
+        )
+    return event.complaint

@@ -44,7 +44,8 @@ from shagym.complaints import demo  # noqa: E402
 from shagym.complaints.identifiers import check_digit  # noqa: E402
 from shagym.complaints.models import Complaint  # noqa: E402
 from shagym.complaints.states import OPEN_STATES, State  # noqa: E402
-from shagym.directory.models import Membership, Organisation, OrganisationKind, Role, Service  # noqa: E402
+from shagym.directory.models import Membership, Organisation, OrganisationKind, Service  # noqa: E402
+from shagym.directory.roles import Role  # noqa: E402
 
 EXECUTORS_PER_BODY = 10
 PEOPLE = 400_000  # distinct applicants: some complain more than once

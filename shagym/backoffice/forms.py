@@ -32,7 +32,7 @@ from shagym.complaints.states import (
     WithoutConsiderationGround,
 )
 from shagym.directory.models import Organisation, Service
-from shagym.directory.models import Role as StaffRole
+from shagym.directory.roles import Role
 from shagym.notify.models import DeliveryStatus, Medium
 
 if TYPE_CHECKING:
@@ -559,7 +559,7 @@ class IntakeForm(StaffForm):
         for row in range(1, OFFICIAL_ROWS + 1):
             for name, label in (("position", _("Position")), ("surname", _("Surname")), ("initials", _("Initials"))):
                 self.fields[f"official_{row}_{name}"] = forms.CharField(label=label, max_length=200, required=False)
-        offices = Organisation.objects.filter(pk__in=access.organisation_ids(user, StaffRole.CLERK), is_active=True)
+        offices = Organisation.objects.filter(pk__in=access.organisation_ids(user, Role.CLERK), is_active=True)
         cast(OrganisationChoiceField, self.fields["holder"]).queryset = offices
         bodies = Organisation.objects.filter(is_active=True)
         cast(OrganisationChoiceField, self.fields["reviewing_body"]).queryset = bodies
@@ -625,41 +625,20 @@ class IntakeForm(StaffForm):
         return data
 
     def to_input(self) -> lifecycle.ComplaintInput:
+        """The answers as the service's input (ComplaintInput.from_answers, the same mapping as the portal's)."""
         d = self.cleaned_data
         officials = []
         for _row, fields in self.official_rows():
             position, surname, initials = (d.get(f.name, "").strip() for f in fields)
             if position:
                 officials.append(lifecycle.OfficialInput(position=position, surname=surname, initials=initials))
-        return lifecycle.ComplaintInput(
-            applicant_kind=d["applicant_kind"],
+        return lifecycle.ComplaintInput.from_answers(
+            {**d, "public_service": bool(d.get("public_service"))},
             channel=d["channel"],
-            language=d["language"],
-            addressee_kind=d["addressee_kind"],
             reviewing_body=d["reviewing_body"],
             respondent=d["respondent"],
-            appealed_act=d["appealed_act"],
-            learned_on=d["learned_on"],
-            circumstances=d["circumstances"],
-            reasons=d["reasons"],
-            demands=d["demands"],
-            postal_address=d["postal_address"],
-            surname=d.get("surname", ""),
-            first_name=d.get("first_name", ""),
-            patronymic=d.get("patronymic", ""),
-            iin=d.get("iin", "").strip(),
-            legal_name=d.get("legal_name", ""),
-            bin=d.get("bin", "").strip(),
-            outgoing_number=d.get("outgoing_number", ""),
-            outgoing_date=d.get("outgoing_date"),
-            phones=d.get("phones", ""),
-            email=d.get("email", ""),
-            service=d.get("service"),
-            public_service=bool(d.get("public_service")),
             officials=officials,
-            restoration_requested=bool(d.get("restoration_requested")),
-            restoration_reason=d.get("restoration_reason", ""),
-            postmark_date=d.get("postmark_date"),
+            service=d.get("service"),
         )
 
 

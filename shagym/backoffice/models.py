@@ -1,4 +1,4 @@
-"""Back-office data beside the complaint: the executor's answer draft and the letters issued on paper.
+"""Back-office data beside the complaint: the executor's answer draft (letters live in shagym.documents).
 
 Nothing here changes a complaint: every change of a complaint goes through shagym.complaints.services."""
 
@@ -8,9 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from shagym.complaints.models import Complaint, ComplaintEvent
-from shagym.complaints.states import Language, Outcome
-from shagym.directory.models import Organisation
+from shagym.complaints.models import Complaint
+from shagym.complaints.states import Outcome
 
 
 class AnswerDraft(models.Model):
@@ -35,46 +34,3 @@ class AnswerDraft(models.Model):
 
     def __str__(self) -> str:
         return str(self.complaint)
-
-
-class Letter(models.Model):
-    """A letter issued with an action, kept exactly as it was printed: the notice to the applicant or the covering
-    letter stays with the body that sent it even after the complaint has left that body (RULES §8, §9)."""
-
-    class Kind(models.TextChoices):
-        TALON = "talon", _("talon and registration stamp")  # RULES §5
-        FORWARDING = "forwarding", _("covering letter forwarding the complaint to the reviewing body")  # RULES §8
-        REDIRECT = "redirect", _("notice to the applicant: redirected to the competent body")  # RULES §9
-        CONTENT = "content", _("notice to the applicant: missing content")  # RULES §4
-        EXTENSION = "extension", _("notice to the applicant: term extended")  # RULES §14
-        ANSWER = "answer", _("reasoned answer")  # RULES §23
-
-    complaint = models.ForeignKey(Complaint, verbose_name=_("complaint"), on_delete=models.PROTECT, related_name="letters")
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    organisation = models.ForeignKey(
-        Organisation, verbose_name=_("issued by"), on_delete=models.PROTECT, related_name="+"
-    )
-    event = models.ForeignKey(
-        ComplaintEvent, verbose_name=_("action"), null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    language = models.CharField(_("language"), max_length=2, choices=Language.choices)
-    addressee = models.CharField(_("addressee"), max_length=400)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("issued by"), null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(_("issued"), auto_now_add=True)
-    pdf = models.BinaryField(_("PDF"), editable=False)
-    sha256 = models.CharField(max_length=64, editable=False)
-
-    class Meta:
-        verbose_name = _("letter")
-        verbose_name_plural = _("letters")
-        ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["organisation", "-created_at"], name="letter_by_body")]
-
-    def __str__(self) -> str:
-        return f"{self.complaint} {self.kind}"
-
-    @property
-    def filename(self) -> str:
-        return f"{self.complaint.number or self.complaint.pk}-{self.kind}-{self.pk}.pdf"

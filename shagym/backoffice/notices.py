@@ -13,7 +13,7 @@ from django.http import Http404
 
 from shagym.complaints import access
 from shagym.complaints.selectors import LIST_DEFERRED
-from shagym.directory.models import Role as StaffRole
+from shagym.directory.roles import Role
 from shagym.notify import selectors as notify_selectors
 from shagym.notify.models import Delivery, Medium, Message
 
@@ -47,7 +47,7 @@ def print_queue(user: User) -> QuerySet[Delivery]:
 
 
 def print_queue_count(user: User) -> int:
-    if not access.organisation_ids(user, StaffRole.CLERK, StaffRole.HEAD):
+    if not access.organisation_ids(user, Role.CLERK, Role.HEAD):
         return 0
     return notify_selectors.print_queue(user).count()
 

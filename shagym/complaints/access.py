@@ -1,23 +1,31 @@
-"""Who may see and do what. The one door: every staff query and every role check goes through here.
+"""The one door: who may read and do what. Every read of a complaint, or of anything attached to it (attachments,
+letters, messages, recommendations), by a person starts here, for staff and applicants alike; every role check of
+an action asks `roles_for` and the state table.
 
-Staff act on the complaints held by the organisations they serve; inspectors of the quality authority read
-across all bodies; applicants see their own complaints. "Not found" and "not yours" look the same (404)."""
+Staff read the complaints held by the organisations they serve; inspectors of the quality authority read across
+all bodies; applicants read their own. A body keeps the documents it issued even after the complaint has left it.
+"Not found" and "not yours" look the same (404)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from shagym.directory.models import Membership, Organisation, OrganisationKind
-from shagym.directory.models import Role as StaffRole
+from shagym.directory.roles import Role
 
-from .models import Complaint
-from .states import Role
+from . import states
+from .models import Attachment, Complaint, Recommendation
+from .states import Action, NotAllowed
 
 if TYPE_CHECKING:
     from shagym.accounts.models import User
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Who the user is
 
 
 def memberships(user: User | None) -> list[Membership]:
@@ -41,19 +49,22 @@ def is_staff_user(user: User | None) -> bool:
 
 def is_inspector(user: User | None) -> bool:
     return any(
-        m.role == StaffRole.INSPECTOR and m.organisation.kind == OrganisationKind.QUALITY_AUTHORITY
-        for m in memberships(user)
+        m.role == Role.INSPECTOR and m.organisation.kind == OrganisationKind.QUALITY_AUTHORITY for m in memberships(user)
     )
 
 
 def is_administrator(user: User | None) -> bool:
     if user is None or not user.is_authenticated:
         return False
-    return user.is_superuser or any(m.role == StaffRole.ADMINISTRATOR for m in memberships(user))
+    return user.is_superuser or any(m.role == Role.ADMINISTRATOR for m in memberships(user))
 
 
-def roles_in(user: User | None, organisation_id: int) -> set[Role]:
+def roles_in(user: User | None, organisation_id: int | None) -> set[Role]:
     return {Role(m.role) for m in memberships(user) if m.organisation_id == organisation_id}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# What the user may do
 
 
 def roles_for(user: User | None, complaint: Complaint) -> set[Role]:
@@ -73,19 +84,79 @@ def roles_for(user: User | None, complaint: Complaint) -> set[Role]:
     return roles
 
 
+def may(user: User | None, complaint: Complaint, action: Action) -> bool:
+    """Whether the user holds a role the state table lets take this action (the state and the input aside)."""
+    return bool(states.TRANSITIONS[action].roles & roles_for(user, complaint))
+
+
+def roles_for_recommendation(user: User | None, recommendation: Recommendation) -> set[Role]:
+    """RULES §24: the head of the body addressed reports the execution; the inspectors of the authority that issued
+    it (the body holding the complaint) confirm it."""
+    roles = roles_in(user, recommendation.body_id) & {Role.HEAD}
+    roles |= roles_in(user, recommendation.complaint.holder_id) & {Role.INSPECTOR}
+    return roles
+
+
+def may_on_recommendation(user: User | None, recommendation: Recommendation, action: Action) -> bool:
+    return bool(states.RECOMMENDATION_TRANSITIONS[action].roles & roles_for_recommendation(user, recommendation))
+
+
+def may_receive_for(user: User | None, organisation_id: int) -> bool:
+    """RULES §1, §5: a paper, post or CON complaint is received by a clerk of the receiving body."""
+    return Role.CLERK in roles_in(user, organisation_id)
+
+
+def may_execute_at(user: User | None, organisation_id: int) -> bool:
+    """Whether the head may appoint this person executor of a complaint held by the body (RULES §10)."""
+    return bool(roles_in(user, organisation_id) & {Role.EXECUTOR, Role.INSPECTOR})
+
+
+def require(user: User | None, complaint: Complaint, action: Action) -> set[Role]:
+    roles = roles_for(user, complaint)
+    if not states.TRANSITIONS[action].roles & roles:
+        raise NotAllowed(action)
+    return roles
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# What the user may read
+
+
+def staff_scope(user: User | None, path: str = "") -> Q:
+    """The complaints the user reads as staff, as a filter on `path` (a lookup to a Complaint, "" for one)."""
+    prefix = f"{path}__" if path else ""
+    if user is None or not user.is_authenticated or not is_staff_user(user):
+        return Q(pk__in=[]) if not path else Q(**{f"{prefix}pk__in": []})
+    if is_inspector(user):
+        return Q()
+    return Q(**{f"{prefix}holder_id__in": organisation_ids(user)})
+
+
+def applicant_scope(user: User | None, path: str = "") -> Q:
+    """The complaints the user filed on the portal, as a filter on `path`."""
+    prefix = f"{path}__" if path else ""
+    if user is None or not user.is_authenticated:
+        return Q(**{f"{prefix}pk__in": []})
+    return Q(**{f"{prefix}applicant_user_id": user.pk})
+
+
+def issued_scope(user: User | None, *, complaint: str = "complaint", organisation: str = "organisation") -> Q:
+    """Documents a body issued: readable by its staff even after the complaint left it (RULES §8, §9), and by the
+    staff who read the complaint."""
+    return Q(**{f"{organisation}_id__in": organisation_ids(user)}) | staff_scope(user, complaint)
+
+
 def complaints_for_staff(user: User | None) -> QuerySet[Complaint]:
     """Every staff list starts here: the complaints held by the user's organisations, or all for inspectors."""
     if user is None or not user.is_authenticated:
         return Complaint.objects.none()
-    if is_inspector(user):
-        return Complaint.objects.all()
-    return Complaint.objects.filter(holder_id__in=organisation_ids(user))
+    return Complaint.objects.filter(staff_scope(user))
 
 
 def complaints_for_applicant(user: User | None) -> QuerySet[Complaint]:
     if user is None or not user.is_authenticated:
         return Complaint.objects.none()
-    return Complaint.objects.filter(applicant_user=user)
+    return Complaint.objects.filter(applicant_scope(user))
 
 
 def can_read(user: User | None, complaint: Complaint) -> bool:
@@ -98,15 +169,57 @@ def can_read(user: User | None, complaint: Complaint) -> bool:
     )
 
 
+def get_complaint(
+    user: User | None, pk: int, *, as_applicant: bool = False, queryset: QuerySet[Complaint] | None = None
+) -> Complaint:
+    """The complaint, if the user may read it (as its applicant, or as staff); otherwise 404, the same as a complaint
+    that does not exist. `queryset` chooses what to load with it; the scope is always added here."""
+    base = queryset if queryset is not None else Complaint.objects.select_related(
+        "holder", "reviewing_body", "respondent", "service"
+    )
+    scope = applicant_scope(user) if as_applicant else staff_scope(user)
+    complaint = base.filter(scope).filter(pk=pk).first()
+    if complaint is None:
+        raise Http404
+    return complaint
+
+
 def get_complaint_for_user(user: User | None, pk: int) -> Complaint:
-    """The complaint, if the user may read it; otherwise 404, the same as a complaint that does not exist."""
+    """Any complaint the user may read, as applicant or staff (the API's door)."""
     complaint = Complaint.objects.select_related("holder", "reviewing_body", "respondent", "service").filter(pk=pk).first()
     if complaint is None or not can_read(user, complaint):
         raise Http404
     return complaint
 
 
+def attachments_for(user: User | None, *, as_applicant: bool = False) -> QuerySet[Attachment]:
+    scope = applicant_scope(user, "complaint") if as_applicant else staff_scope(user, "complaint")
+    return Attachment.objects.filter(scope)
+
+
+def get_attachment(user: User | None, pk: int, *, as_applicant: bool = False, complaint: Complaint | None = None
+                   ) -> Attachment:
+    attachments = attachments_for(user, as_applicant=as_applicant)
+    if complaint is not None:
+        attachments = attachments.filter(complaint=complaint)
+    attachment = attachments.filter(pk=pk).first()
+    if attachment is None:
+        raise Http404
+    return attachment
+
+
+def recommendations_for(user: User | None) -> QuerySet[Recommendation]:
+    """RULES §24: recommendations issued by the user's quality authority or addressed to the user's bodies;
+    inspectors read all."""
+    if user is None or not user.is_authenticated:
+        return Recommendation.objects.none()
+    if is_inspector(user):
+        return Recommendation.objects.all()
+    orgs = organisation_ids(user)
+    return Recommendation.objects.filter(Q(body_id__in=orgs) | Q(complaint__holder_id__in=orgs))
+
+
 def executors_of(organisation: Organisation) -> QuerySet[Membership]:
     return Membership.objects.filter(
-        organisation=organisation, role__in=[StaffRole.EXECUTOR, StaffRole.INSPECTOR]
+        organisation=organisation, role__in=[Role.EXECUTOR, Role.INSPECTOR]
     ).select_related("user")

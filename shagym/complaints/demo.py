@@ -17,7 +17,8 @@ from django.utils import timezone
 from shagym import workdays
 from shagym.accounts.models import User
 from shagym.directory.calendar import current_calendar
-from shagym.directory.models import Membership, Organisation, Role, Service, Territory
+from shagym.directory.models import Membership, Organisation, Service, Territory
+from shagym.directory.roles import Role
 
 from . import services
 from .identifiers import make_bin, make_iin
@@ -214,12 +215,12 @@ def _build(slug: str, key: str, index: int, users: dict[str, User]) -> None:
     if on_paper:
         complaint = services.submit_complaint(
             actor=clerk, data=data, holder=provider, idempotency_key=key, now=at
-        )
+        ).complaint
     else:
-        complaint = services.submit_complaint(actor=applicant, data=data, idempotency_key=key, now=at)
+        complaint = services.submit_complaint(actor=applicant, data=data, idempotency_key=key, now=at).complaint
     if slug == "received":
         return
-    complaint = services.register_complaint(actor=clerk, complaint=complaint, now=at)
+    services.register_complaint(actor=clerk, complaint=complaint, now=at)
     if slug == "forwarding":
         return
     if slug == "satisfied":
@@ -227,7 +228,7 @@ def _build(slug: str, key: str, index: int, users: dict[str, User]) -> None:
         return
     if slug == "returned":
         services.forward_complaint(actor=clerk, complaint=complaint, now=at)
-        complaint = services.register_complaint(actor=clerk, complaint=complaint, now=at)
+        services.register_complaint(actor=clerk, complaint=complaint, now=at)
         services.request_content(actor=clerk, complaint=complaint, missing="Өтініштің көшірмесі", days=1, now=at)
         services.return_complaint(actor=clerk, complaint=complaint, now=timezone.now())
         return
@@ -242,7 +243,7 @@ def _build(slug: str, key: str, index: int, users: dict[str, User]) -> None:
     if slug == "left":
         services.leave_without_consideration(actor=head, complaint=complaint, ground="already_decided", now=later())
         return
-    complaint = services.assign_executor(actor=head, complaint=complaint, executor=executor, now=at)
+    services.assign_executor(actor=head, complaint=complaint, executor=executor, now=at)
     if slug == "overdue":
         services.mark_overdue(complaint=complaint)
         return
@@ -274,9 +275,9 @@ def _build(slug: str, key: str, index: int, users: dict[str, User]) -> None:
     inspector = users["demo-inspector"]
     child = services.file_second_tier(actor=applicant, parent=complaint, quality_authority=qa,
                                       reasons="Бас тарту негізсіз.", demands="Шешімді қайта қарауды сұраймын.",
-                                      idempotency_key=f"{key}-qa", now=later())
-    child = services.register_complaint(actor=inspector, complaint=child, now=later())
-    child = services.assign_executor(actor=inspector, complaint=child, executor=inspector, now=later())
+                                      idempotency_key=f"{key}-qa", now=later()).complaint
+    services.register_complaint(actor=inspector, complaint=child, now=later())
+    services.assign_executor(actor=inspector, complaint=child, executor=inspector, now=later())
     services.recommend(actor=inspector, complaint=child, body=akimat,
                        text="Өтінішті қайта қарап, баланы кезекке қою шараларын қабылдау.",
                        due_date=timezone.localdate() + dt.timedelta(days=10), now=later())

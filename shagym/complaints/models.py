@@ -9,10 +9,12 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from shagym.directory.models import Organisation, Service
 
+from . import states
 from .states import (
     OPEN_STATES,
     Action,
@@ -24,6 +26,9 @@ from .states import (
     ExtensionGround,
     Language,
     Outcome,
+    Payload,
+    RecommendationState,
+    Snapshot,
     State,
     TermType,
     WithoutConsiderationGround,
@@ -206,38 +211,9 @@ class Complaint(models.Model):
         The term runs to 24:00 of its last day (Civil Code Art. 176), so it is overdue from the next day."""
         return self.is_open and self.due_date is not None and today > self.due_date
 
-    def snapshot(self) -> dict[str, Any]:
+    def snapshot(self) -> Snapshot:
         """The fields the lifecycle changes, as written into an event's before/after."""
-        return {name: _plain(getattr(self, name)) for name in SNAPSHOT_FIELDS}
-
-
-SNAPSHOT_FIELDS = (
-    "status",
-    "holder_id",
-    "reviewing_body_id",
-    "forwarded_from_id",
-    "number",
-    "registered_on",
-    "term_type",
-    "term_days",
-    "due_date",
-    "calendar_version",
-    "forward_due",
-    "content_due",
-    "extension_days",
-    "extension_notice_due",
-    "overdue_since",
-    "executor_id",
-    "outcome",
-    "delivery_method",
-    "delivered_on",
-)
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    return value
+        return Snapshot(**{name: getattr(self, name) for name in Snapshot.FIELDS})
 
 
 class AppealedOfficial(models.Model):
@@ -277,16 +253,15 @@ class Recommendation(models.Model):
     """RULES §24 (Law Art. 25(3)): the quality authority's recommendation to a body to restore the applicant's
     rights, and the control of its execution."""
 
-    class Status(models.TextChoices):
-        ISSUED = "issued", _("issued")
-        REPORTED = "reported", _("execution reported")
-        EXECUTED = "executed", _("executed")
+    Status = RecommendationState
 
     complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="recommendations")
     body = models.ForeignKey(Organisation, verbose_name=_("addressed to"), on_delete=models.PROTECT)
     text = models.TextField(_("recommendation"))
     due_date = models.DateField(_("execute by"))
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ISSUED)
+    status = models.CharField(
+        _("status"), max_length=10, choices=RecommendationState.choices, default=RecommendationState.ISSUED
+    )
     report = models.TextField(_("report on execution"), blank=True)
     issued_at = models.DateTimeField(_("issued"), auto_now_add=True)
     reported_at = models.DateTimeField(_("reported"), null=True, blank=True)
@@ -309,7 +284,10 @@ class EventQuerySet(models.QuerySet["ComplaintEvent"]):
 
 
 class ComplaintEvent(models.Model):
-    """One action on a complaint: who, when, what, and the fields before and after. Never updated or deleted."""
+    """One action on a complaint: who, when, what, and the fields before and after. Never updated or deleted.
+
+    `data` holds the action's typed payload (states.PAYLOADS), `before` and `after` a states.Snapshot; read them
+    through `payload`, `old` and `new`, never as raw dicts."""
 
     complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="events")
     action = models.CharField(_("action"), max_length=40, choices=Action.choices)
@@ -341,6 +319,45 @@ class ComplaintEvent(models.Model):
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise TypeError("Complaint events are append-only.")
 
+    @classmethod
+    def append(
+        cls,
+        complaint: Complaint,
+        *,
+        action: Action,
+        actor: Any,
+        role: str,
+        at: dt.datetime,
+        before: Snapshot | None,
+        payload: Payload | None = None,
+    ) -> ComplaintEvent:
+        """Write the event of `action` with the complaint as saved now as `after`. The payload must be the type
+        the state table names for the action."""
+        payload = payload if payload is not None else states.payload_type(action)()
+        if type(payload) is not states.payload_type(action):
+            raise TypeError(f"{action} carries {states.payload_type(action).__name__}, not {type(payload).__name__}")
+        event = cls.objects.create(
+            complaint=complaint, action=action, actor=actor, role=role, at=at,
+            before=before.as_json() if before is not None else {}, after=complaint.snapshot().as_json(),
+            data=payload.as_json(),
+        )
+        event.complaint = complaint  # the caller's object, as it stands after the action
+        return event
+
+    @cached_property
+    def payload(self) -> Payload:
+        return states.payload_type(self.action).from_json(self.data)
+
+    @cached_property
+    def old(self) -> Snapshot:
+        """The complaint before the action (empty for its filing)."""
+        return Snapshot.from_json(self.before)
+
+    @cached_property
+    def new(self) -> Snapshot:
+        """The complaint after the action."""
+        return Snapshot.from_json(self.after)
+
 
 class Counter(models.Model):
     """Per-body, per-year sequence for registration numbers; taken under a row lock."""
@@ -354,3 +371,32 @@ class Counter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation_id}/{self.year}: {self.value}"
+
+
+class AccessCode(models.Model):
+    """The code printed on a paper complaint's talon (RULES §5), for the status check without an account. One per
+    complaint; only a keyed hash is stored (codes.py); the plain code exists once, on the talon."""
+
+    complaint = models.OneToOneField(
+        Complaint, verbose_name=_("complaint"), on_delete=models.CASCADE, related_name="access_code"
+    )
+    code_hash = models.CharField(_("code hash"), max_length=128)
+    created_at = models.DateTimeField(_("issued"))
+
+    class Meta:
+        verbose_name = _("access code")
+        verbose_name_plural = _("access codes")
+
+    def __str__(self) -> str:
+        return f"{self.complaint}"
+
+
+class EventCursor(models.Model):
+    """How far one subscriber of the events (events.py) has read: its safety net after a lost hand-off."""
+
+    name = models.CharField(max_length=40, unique=True)
+    position = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.position}"

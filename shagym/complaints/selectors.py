@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from shagym.directory.calendar import current_calendar
 from shagym.directory.models import OrganisationKind
-from shagym.directory.models import Role as StaffRole
+from shagym.directory.roles import Role
 
 from . import access, services
 from .models import Attachment, Complaint, ComplaintEvent, Recommendation
@@ -68,15 +68,11 @@ def applicant_complaints(user: User) -> QuerySet[Complaint]:
 
 def applicant_complaint(user: User, pk: int) -> Complaint:
     """One of the applicant's own complaints; 404 for any other (the same as a missing one)."""
-    complaint = (
-        access.complaints_for_applicant(user)
-        .select_related("reviewing_body", "holder", "respondent", "service", "received_by", "parent")
-        .filter(pk=pk)
-        .first()
+    return access.get_complaint(
+        user, pk, as_applicant=True,
+        queryset=Complaint.objects.select_related("reviewing_body", "holder", "respondent", "service", "received_by",
+                                                  "parent"),
     )
-    if complaint is None:
-        raise Http404
-    return complaint
 
 
 def applicant_complaint_by_key(user: User, key: str) -> Complaint | None:
@@ -85,13 +81,6 @@ def applicant_complaint_by_key(user: User, key: str) -> Complaint | None:
     if not key:
         return None
     return access.complaints_for_applicant(user).filter(idempotency_key=services.scoped_key(user, key)).first()
-
-
-def complaint_by_number(number: str) -> Complaint | None:
-    """For the status check by number and access code (shagym.portal.codes); the caller checks the code."""
-    if not number:
-        return None
-    return Complaint.objects.select_related("reviewing_body", "holder").filter(number=number).first()
 
 
 def public_timeline(complaint: Complaint) -> QuerySet:
@@ -107,22 +96,17 @@ def public_timeline(complaint: Complaint) -> QuerySet:
 def staff_complaint(user: User, pk: int) -> Complaint:
     """One complaint for the back office: held by one of the user's bodies (or any, for an inspector).
     Otherwise 404, the same as a complaint that does not exist."""
-    complaint = (
-        staff_complaints(user)
-        .select_related("respondent", "forwarded_from", "received_by", "signed_by", "parent", "parent__holder")
-        .filter(pk=pk)
-        .first()
+    return access.get_complaint(
+        user, pk,
+        queryset=Complaint.objects.select_related(
+            "holder", "reviewing_body", "service", "executor", "respondent", "forwarded_from", "received_by",
+            "signed_by", "parent", "parent__holder",
+        ),
     )
-    if complaint is None:
-        raise Http404
-    return complaint
 
 
 def staff_attachment(user: User, pk: int) -> Attachment:
-    attachment = Attachment.objects.filter(pk=pk, complaint__in=access.complaints_for_staff(user)).first()
-    if attachment is None:
-        raise Http404
-    return attachment
+    return access.get_attachment(user, pk)
 
 
 # Long texts a list never shows: left in the table, so a page of 25 rows reads a few kilobytes.
@@ -148,17 +132,17 @@ def desk_queue(user: User, status: str) -> QuerySet[Complaint]:
         State.AWAITING_CONTENT: ("content_due", "received_at"),
         State.DECIDED: ("decided_at",),
     }.get(State(status), ("due_date", "received_at"))
-    return _held_by_role(user, StaffRole.CLERK, StaffRole.HEAD).filter(status=status).order_by(*order)
+    return _held_by_role(user, Role.CLERK, Role.HEAD).filter(status=status).order_by(*order)
 
 
 def head_inbox(user: User) -> QuerySet[Complaint]:
     """RULES §10: registered complaints waiting for the head to appoint an executor, by due date.
     Served by the index complaint_queue (holder, status, due_date)."""
-    return _held_by_role(user, StaffRole.HEAD).filter(status=State.REGISTERED).order_by("due_date", "received_at")
+    return _held_by_role(user, Role.HEAD).filter(status=State.REGISTERED).order_by("due_date", "received_at")
 
 
 def awaiting_signature(user: User) -> QuerySet[Complaint]:
-    return _held_by_role(user, StaffRole.HEAD).filter(status=State.AWAITING_SIGNATURE).order_by("due_date", "received_at")
+    return _held_by_role(user, Role.HEAD).filter(status=State.AWAITING_SIGNATURE).order_by("due_date", "received_at")
 
 
 def executor_queue(user: User) -> QuerySet[Complaint]:
@@ -185,7 +169,7 @@ def executor_load(user: User) -> list[dict[str, Any]]:
 
     today = timezone.localdate()
     rows = list(
-        _held_by_role(user, StaffRole.HEAD)
+        _held_by_role(user, Role.HEAD)
         .filter(status__in=OPEN_STATES, executor__isnull=False)
         .order_by()
         .values("executor_id")
@@ -311,11 +295,9 @@ def linked_complaints(user: User, complaint: Complaint) -> QuerySet[Complaint]:
 def recommendations_for_staff(user: User) -> QuerySet[Recommendation]:
     """RULES §24: recommendations issued by the user's quality authority or addressed to the user's bodies;
     inspectors read all."""
-    qs = Recommendation.objects.select_related("complaint", "complaint__holder", "complaint__parent", "body")
-    if access.is_inspector(user):
-        return qs.order_by("status", "due_date")
-    orgs = access.organisation_ids(user)
-    return qs.filter(Q(body_id__in=orgs) | Q(complaint__holder_id__in=orgs)).order_by("status", "due_date")
+    return access.recommendations_for(user).select_related(
+        "complaint", "complaint__holder", "complaint__parent", "body"
+    ).order_by("status", "due_date")
 
 
 def recommendation_for_staff(user: User, pk: int) -> Recommendation:

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from .roles import STAFF_ROLE_CHOICES
 
 
 class LocalisedName(models.Model):
@@ -108,14 +110,6 @@ class Service(LocalisedName):
         ordering = ["code"]
 
 
-class Role(models.TextChoices):
-    CLERK = "clerk", _("clerk (office)")
-    HEAD = "head", pgettext_lazy("role", "head")
-    EXECUTOR = "executor", _("executor")
-    INSPECTOR = "inspector", _("inspector")
-    ADMINISTRATOR = "administrator", _("administrator")
-
-
 class Membership(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
@@ -123,7 +117,7 @@ class Membership(models.Model):
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="memberships"
     )
-    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    role = models.CharField(_("role"), max_length=20, choices=STAFF_ROLE_CHOICES)
 
     class Meta:
         verbose_name = _("staff membership")

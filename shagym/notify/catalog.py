@@ -171,6 +171,3 @@ EVENT_KINDS: Mapping[str, tuple[Kind, ...]] = {
     Action.MARK_OVERDUE: (Kind.DEEMED_REFUSED, Kind.OVERDUE),
     Action.RECOMMEND: (Kind.RECOMMENDATION,),
 }
-
-# The kind the complaints services hand over (complaints.tasks.enqueue_notice) -> the action of its event.
-NOTICE_ACTIONS: Mapping[str, str] = {kinds[0].value: action for action, kinds in EVENT_KINDS.items()}

@@ -22,10 +22,19 @@ from shagym.complaints.models import Complaint, ComplaintEvent, Recommendation
 from shagym.complaints.states import (
     AppealedAct,
     Channel,
+    CommentData,
+    ConfirmData,
+    ContentRequestData,
+    ExtendData,
     ExtensionGround,
+    LeaveData,
+    MoveData,
     Outcome,
+    Payload,
     State,
     TermType,
+    TextData,
+    WithdrawData,
     WithoutConsiderationGround,
 )
 from shagym.directory.models import Organisation, OrganisationKind
@@ -138,15 +147,17 @@ def _tidy(text: str) -> str:
 
 
 def _event_context(complaint: Complaint, event: ComplaintEvent | None, *, language: str) -> dict[str, Any]:
-    after = event.after if event is not None else complaint.snapshot()
-    data = event.data if event is not None else {}
+    # The event's typed snapshot after the action, and its payload (states.PAYLOADS); without an event (a reminder),
+    # the complaint as it stands.
+    after = event.new if event is not None else complaint.snapshot()
+    payload: Payload = event.payload if event is not None else Payload()
     at = event.at if event is not None else timezone.now()
-    holder = _organisation(after.get("holder_id")) or complaint.holder
-    reviewer = _organisation(after.get("reviewing_body_id")) or complaint.reviewing_body
-    moved_from = _organisation(data.get("from")) or complaint.forwarded_from
-    term_type = after.get("term_type") or complaint.term_type
+    holder = _organisation(after.holder_id) or complaint.holder
+    reviewer = _organisation(after.reviewing_body_id) or complaint.reviewing_body
+    moved_from = (_organisation(payload.from_body) if isinstance(payload, MoveData) else None) or complaint.forwarded_from
+    term_type = after.term_type or complaint.term_type
     context: dict[str, Any] = {
-        "number": after.get("number") or complaint.number or NO_VALUE,
+        "number": after.number or complaint.number or NO_VALUE,
         "addressee": complaint.applicant_name,
         "applicant": complaint.applicant_name,
         "body": holder.name_in(language),
@@ -156,29 +167,31 @@ def _event_context(complaint: Complaint, event: ComplaintEvent | None, *, langua
         "date": _day(_local(at).date()),
         "time": _local(at).strftime("%H:%M"),
         "received": _day(_local(complaint.received_at).date()),
-        "registered": _day(after.get("registered_on")),
-        "due": _day(after.get("due_date")),
-        "forward_due": _day(after.get("forward_due")),
-        "content_due": _day(after.get("content_due")),
-        "notice_due": _day(after.get("extension_notice_due")),
+        "registered": _day(after.registered_on),
+        "due": _day(after.due_date),
+        "forward_due": _day(after.forward_due),
+        "content_due": _day(after.content_due),
+        "notice_due": _day(after.extension_notice_due),
         "extended_on": _day(complaint.extended_on),
-        "extension_days": after.get("extension_days") or complaint.extension_days,
-        "term_days": after.get("term_days") or complaint.term_days,
+        "extension_days": after.extension_days or complaint.extension_days,
+        "term_days": after.term_days or complaint.term_days,
         "term_basis": TERM_BASIS.get(term_type, TERM_BASIS[TermType.PUBLIC_SERVICE]),
-        "status": State(after.get("status") or complaint.status).label,
+        "status": State(after.status or complaint.status).label,
         "portal": complaint.channel == Channel.PORTAL,
-        "forwarding": after.get("status") == State.FORWARDING,
+        "forwarding": after.status == State.FORWARDING,
         # RULES §24, §15: after a first-tier answer (or silence) the applicant may go to the quality authority.
         "second_tier": holder.kind != OrganisationKind.QUALITY_AUTHORITY and term_type != TermType.ADMINISTRATIVE,
         "site": settings.SITE_URL,
-        "missing": data.get("missing", ""),
-        "reason": data.get("reason", ""),
-        "comment": data.get("comment", ""),
-        "text": data.get("text", ""),
-        "extension_ground": _label(ExtensionGround, data.get("ground") or complaint.extension_ground),
-        "extension_reasons": data.get("reasons") or complaint.extension_reasons,
-        "ground": _label(WithoutConsiderationGround, data.get("ground") or complaint.without_consideration_ground),
-        "outcome": _label(Outcome, after.get("outcome") or complaint.outcome),
+        "missing": payload.missing if isinstance(payload, ContentRequestData) else "",
+        "reason": payload.reason if isinstance(payload, MoveData | WithdrawData) else "",
+        "comment": payload.comment if isinstance(payload, CommentData | LeaveData | ConfirmData) else "",
+        "text": payload.text if isinstance(payload, TextData) else "",
+        "extension_ground": _label(ExtensionGround,
+                                   payload.ground if isinstance(payload, ExtendData) else complaint.extension_ground),
+        "extension_reasons": payload.reasons if isinstance(payload, ExtendData) else complaint.extension_reasons,
+        "ground": _label(WithoutConsiderationGround,
+                         payload.ground if isinstance(payload, LeaveData) else complaint.without_consideration_ground),
+        "outcome": _label(Outcome, after.outcome or complaint.outcome),
         "facts": complaint.decision_facts,
         "reasons": complaint.decision_reasons,
         "legal_references": complaint.legal_references,
@@ -188,7 +201,7 @@ def _event_context(complaint: Complaint, event: ComplaintEvent | None, *, langua
         "court_months": getattr(settings, "SHAGYM_COURT_TERM_MONTHS", 1),
         "signer": person(complaint.signed_by) if complaint.signed_by_id else NO_VALUE,
         "executor": person(complaint.executor) if complaint.executor_id else NO_VALUE,
-        "overdue_since": _day(after.get("overdue_since")),
+        "overdue_since": _day(after.overdue_since),
     }
     return context
 

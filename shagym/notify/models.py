@@ -192,14 +192,3 @@ class DeliveryAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.delivery_id} {self.at:%Y-%m-%d %H:%M:%S} {'ok' if self.ok else self.error[:60]}"
-
-
-class SweepCursor(models.Model):
-    """How far the sweep has read the complaint events, to catch any whose hand-off was lost."""
-
-    name = models.CharField(max_length=40, unique=True)
-    position = models.BigIntegerField(default=0)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    def __str__(self) -> str:
-        return f"{self.name}: {self.position}"

@@ -9,12 +9,11 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, Q, QuerySet
 
 from shagym.complaints import access
-from shagym.complaints.models import Complaint, ComplaintEvent
+from shagym.complaints.models import Complaint
 from shagym.complaints.states import OPEN_STATES, State
 from shagym.directory.models import Membership
-from shagym.directory.models import Role as StaffRole
+from shagym.directory.roles import Role
 
-from .catalog import EVENT_KINDS
 from .models import Audience, Delivery, DeliveryStatus, Medium, Message
 
 if TYPE_CHECKING:
@@ -56,7 +55,7 @@ def delivery_problems(complaint: Complaint) -> QuerySet[Delivery]:
 
 def print_queue(user: User | None) -> QuerySet[Delivery]:
     """The letters the user's offices must print and post (clerks and heads)."""
-    offices = access.organisation_ids(user, StaffRole.CLERK, StaffRole.HEAD)
+    offices = access.organisation_ids(user, Role.CLERK, Role.HEAD)
     return (
         Delivery.objects.filter(
             medium=Medium.PAPER, status=DeliveryStatus.AWAITING_PRINT, organisation_id__in=offices
@@ -73,24 +72,6 @@ def unread_count(user: User | None) -> int:
 
 
 # ---- For the services and the sweep -----------------------------------------------------------------------------
-
-
-def latest_event(complaint_id: int, action: str) -> ComplaintEvent | None:
-    return ComplaintEvent.objects.filter(complaint_id=complaint_id, action=action).order_by("-at", "-pk").first()
-
-
-def events_after(position: int, *, limit: int) -> list[ComplaintEvent]:
-    """The events that make messages, after the cursor (primary key order, so an index range scan)."""
-    return list(
-        ComplaintEvent.objects.filter(pk__gt=position, action__in=list(EVENT_KINDS))
-        .select_related("complaint")
-        .order_by("pk")[:limit]
-    )
-
-
-def last_event_before(moment: dt.datetime) -> int:
-    pk = ComplaintEvent.objects.filter(at__lt=moment).order_by("-pk").values_list("pk", flat=True).first()
-    return pk or 0
 
 
 def overdue_candidates(today: dt.date, *, limit: int) -> list[Complaint]:
@@ -169,7 +150,7 @@ def staff_of(organisation_id: int, *roles: str) -> list[User]:
 def heads_by_user() -> dict[int, set[int]]:
     """For the daily digest: each active head and the bodies he heads."""
     rows = Membership.objects.filter(
-        role=StaffRole.HEAD, organisation__is_active=True, user__is_active=True
+        role=Role.HEAD, organisation__is_active=True, user__is_active=True
     ).values_list("user_id", "organisation_id")
     heads: dict[int, set[int]] = {}
     for user_id, organisation_id in rows:

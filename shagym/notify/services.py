@@ -2,8 +2,9 @@
 
 Never twice: a message is created with get_or_create on its unique key (a second task, sweep or process finds it
 and stops), and a delivery is claimed with a conditional update before anything goes out.
-Never missed: the complaints services hand each event over after commit; if that hand-off is lost, the sweep finds
-the event by its cursor (sweep.py), and a delivery left pending is put back on the queue."""
+Never missed: each event is handed over after commit (apps.py subscribes to the complaints' events); if that
+hand-off is lost, the sweep's catch-up finds the event after this subscriber's cursor, and a delivery left pending is
+put back on the queue."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -24,12 +25,12 @@ from shagym import workdays
 from shagym.complaints import access
 from shagym.complaints import services as complaint_services
 from shagym.complaints.models import Complaint, ComplaintEvent, Recommendation
-from shagym.complaints.states import Channel, NotAllowed, Refused, Role
+from shagym.complaints.states import AssignData, Channel, LeaveData, MoveData, NotAllowed, RecommendData, Refused
 from shagym.directory.models import Organisation
-from shagym.directory.models import Role as StaffRole
+from shagym.directory.roles import Role
 
 from . import compose, selectors, transport
-from .catalog import EVENT_KINDS, NOTICE_ACTIONS, SPECS
+from .catalog import EVENT_KINDS, SPECS
 from .compose import Composed
 from .gateways import PermanentError, mobile_number
 from .models import Audience, Delivery, DeliveryAttempt, DeliveryStatus, Kind, Medium, Message
@@ -60,35 +61,20 @@ class Draft:
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# From the complaints services
+# From the complaints' events (the subscriber registered in apps.py)
 
 
-def hand_off(*, kind: str, complaint_id: int, extra: dict[str, Any]) -> None:
-    """Called by complaints.tasks.enqueue_notice after commit. It must not break a request that has already
-    committed: if the queue cannot take the task, the sweep's catch-up finds the event later."""
+def hand_off(event_id: int) -> None:
+    """Called after commit with each event that makes messages: the work goes to the task queue. If the queue cannot
+    take it, the sweep's catch-up finds the event later (complaints.events.catch_up)."""
     from . import tasks
 
-    if kind not in NOTICE_ACTIONS:
-        logger.warning("Unknown notice kind %r for complaint %s", kind, complaint_id)
-        return
-    try:
-        tasks.announce.enqueue(kind=kind, complaint_id=complaint_id, extra=extra)
-    except Exception:
-        logger.exception("Could not enqueue the %s notice of complaint %s; the sweep will catch it up",
-                         kind, complaint_id)
+    tasks.announce.enqueue(event_id=event_id)
 
 
-def announce(*, kind: str, complaint_id: int, extra: dict[str, Any] | None = None) -> list[Message]:
-    """The messages for the latest event of this kind on the complaint."""
-    event = selectors.latest_event(complaint_id, NOTICE_ACTIONS[kind])
-    if event is None:
-        logger.warning("No %s event on complaint %s to announce", kind, complaint_id)
-        return []
-    return announce_event(event, extra=extra)
-
-
-def announce_event(event: ComplaintEvent, *, extra: dict[str, Any] | None = None) -> list[Message]:
-    """Every message one lifecycle event makes (catalog.EVENT_KINDS). Running it again creates nothing."""
+def announce_event(event: ComplaintEvent) -> list[Message]:
+    """Every message one lifecycle event makes (catalog.EVENT_KINDS). Running it again creates nothing: each message
+    has its own key made of the event's id."""
     complaint = Complaint.objects.select_related(
         "holder", "reviewing_body", "respondent", "forwarded_from", "executor", "applicant_user", "signed_by"
     ).get(pk=event.complaint_id)
@@ -97,7 +83,7 @@ def announce_event(event: ComplaintEvent, *, extra: dict[str, Any] | None = None
         if SPECS[kind].audience == Audience.APPLICANT:
             created.append(_tell_applicant(kind, complaint, event))
             continue
-        recommendation = _recommendation(complaint, event, extra or {}) if kind == Kind.RECOMMENDATION else None
+        recommendation = _recommendation(event) if kind == Kind.RECOMMENDATION else None
         for user in _event_staff(kind, complaint, event, recommendation):
             created.append(
                 tell_staff(kind, complaint=complaint, user=user, key=f"e{event.pk}:{kind}:u{user.pk}",
@@ -279,15 +265,17 @@ def _event_staff(
 ) -> list[User]:
     from shagym.accounts.models import User
 
-    holder_id = event.after.get("holder_id") or complaint.holder_id
+    holder_id = event.new.holder_id or complaint.holder_id
     if kind == Kind.ASSIGNED:
-        return list(User.objects.filter(pk=event.data.get("executor"), is_active=True))
+        payload = event.payload
+        assert isinstance(payload, AssignData)
+        return list(User.objects.filter(pk__in=[payload.executor], is_active=True))
     if kind == Kind.AWAITING_SIGNATURE:
-        return selectors.staff_of(holder_id, StaffRole.HEAD)
+        return selectors.staff_of(holder_id, Role.HEAD)
     if kind == Kind.RECOMMENDATION:
-        return selectors.staff_of(recommendation.body_id, StaffRole.HEAD) if recommendation else []
+        return selectors.staff_of(recommendation.body_id, Role.HEAD) if recommendation else []
     if kind == Kind.OVERDUE:
-        return staff_to_alert(complaint, StaffRole.HEAD)
+        return staff_to_alert(complaint, Role.HEAD)
     return []
 
 
@@ -299,18 +287,16 @@ def staff_to_alert(complaint: Complaint, *roles: str) -> list[User]:
     return users
 
 
-def _recommendation(complaint: Complaint, event: ComplaintEvent, extra: dict[str, Any]) -> Recommendation | None:
-    recommendations = Recommendation.objects.filter(complaint=complaint).select_related("body")
-    if extra.get("recommendation"):
-        return recommendations.filter(pk=extra["recommendation"]).first()
-    return recommendations.filter(body_id=event.data.get("body"), issued_at__gte=event.at).order_by("pk").first() or (
-        recommendations.filter(body_id=event.data.get("body")).order_by("-pk").first()
-    )
+def _recommendation(event: ComplaintEvent) -> Recommendation | None:
+    payload = event.payload
+    assert isinstance(payload, RecommendData)
+    return Recommendation.objects.select_related("body").filter(pk__in=[payload.recommendation]).first()
 
 
 def _sender(kind: str, complaint: Complaint, event: ComplaintEvent) -> Organisation:
     # RULES §8, §9: the body that forwarded or redirected the complaint tells of it; otherwise its holder then.
-    pk = event.data.get("from") if kind in {Kind.FORWARDED, Kind.REDIRECTED} else event.after.get("holder_id")
+    payload = event.payload
+    pk = payload.from_body if isinstance(payload, MoveData) else event.new.holder_id
     if not pk or pk == complaint.holder_id:
         return complaint.holder
     return Organisation.objects.filter(pk=pk).first() or complaint.holder
@@ -319,14 +305,14 @@ def _sender(kind: str, complaint: Complaint, event: ComplaintEvent) -> Organisat
 def _notice_due(kind: str, event: ComplaintEvent) -> dt.date | None:
     """The last day to tell the applicant, for the notices with a term in the law."""
     if kind == Kind.EXTENDED:
-        value = event.after.get("extension_notice_due")  # RULES §14: within 3 working days of the extension
-    elif kind == Kind.LEFT_WITHOUT_CONSIDERATION:
-        value = event.data.get("notice_due")  # RULES §21: within 3 working days
-    elif kind == Kind.REDIRECTED:
-        value = _local_date(event.at).isoformat()  # RULES §9: told at the same time
-    else:
-        return None
-    return dt.date.fromisoformat(value) if value else None
+        return event.new.extension_notice_due  # RULES §14: within 3 working days of the extension
+    if kind == Kind.LEFT_WITHOUT_CONSIDERATION:
+        payload = event.payload
+        assert isinstance(payload, LeaveData)
+        return payload.notice_due  # RULES §21: within 3 working days
+    if kind == Kind.REDIRECTED:
+        return _local_date(event.at)  # RULES §9: told at the same time
+    return None
 
 
 def _local_date(moment: dt.datetime) -> dt.date:

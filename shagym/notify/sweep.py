@@ -18,20 +18,20 @@ from django.conf import settings
 from django.utils import timezone
 
 from shagym import workdays
+from shagym.complaints import events
 from shagym.complaints import services as complaint_services
 from shagym.complaints.models import Complaint
 from shagym.directory.calendar import current_calendar
-from shagym.directory.models import Role as StaffRole
+from shagym.directory.roles import Role
 
 from . import selectors, services
-from .models import Delivery, DeliveryStatus, Kind, Message, SweepCursor
+from .models import Delivery, DeliveryStatus, Kind, Message
 
 if TYPE_CHECKING:
     from shagym.accounts.models import User
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
-EVENTS_CURSOR = "events"
 
 
 @dataclass
@@ -86,7 +86,7 @@ def _mark_overdue(report: SweepReport, *, at: dt.datetime, today: dt.date) -> in
     alerts the executor and the head (catalog.EVENT_KINDS) once it has set the mark."""
 
     def mark(complaint: Complaint) -> int:
-        return int(complaint_services.mark_overdue(complaint=complaint, now=at))
+        return int(complaint_services.mark_overdue(complaint=complaint, now=at) is not None)
 
     return _each(report, selectors.overdue_candidates(today, limit=settings.SHAGYM_NOTIFY_BATCH), mark)
 
@@ -111,7 +111,7 @@ def _watch_extension_notices(report: SweepReport, today: dt.date, next_day: dt.d
         day = complaint.extension_notice_due
         assert day is not None
         kind = Kind.EXTENSION_NOTICE_OVERDUE if day < today else Kind.EXTENSION_NOTICE_REMINDER
-        users = services.staff_to_alert(complaint, StaffRole.HEAD, StaffRole.CLERK)
+        users = services.staff_to_alert(complaint, Role.HEAD, Role.CLERK)
         return len(services.remind(kind, complaint=complaint, users=users, day=day))
 
     return _each(report, selectors.extension_notices_due(next_day, limit=settings.SHAGYM_NOTIFY_BATCH), watch)
@@ -124,7 +124,7 @@ def _watch_forwarding(report: SweepReport, today: dt.date, next_day: dt.date) ->
         day = complaint.forward_due
         assert day is not None
         kind = Kind.FORWARD_OVERDUE if day < today else Kind.FORWARD_REMINDER
-        users = selectors.staff_of(complaint.holder_id, StaffRole.HEAD, StaffRole.CLERK)
+        users = selectors.staff_of(complaint.holder_id, Role.HEAD, Role.CLERK)
         return len(services.remind(kind, complaint=complaint, users=users, day=day))
 
     return _each(report, selectors.forwarding_due(next_day, limit=settings.SHAGYM_NOTIFY_BATCH), watch)
@@ -149,30 +149,13 @@ def _send_digests(report: SweepReport, today: dt.date, next_day: dt.date) -> int
 
 
 def _catch_up(report: SweepReport, *, at: dt.datetime) -> int:
-    """Issue 6, never miss: announce the events whose hand-off after commit was lost (a crash, a queue outage).
-
-    The cursor only moves past events older than the stale time, so an event whose transaction commits late, with
-    a lower id than one already seen, is still read. Announcing an event twice creates nothing."""
-    grace = dt.timedelta(seconds=settings.SHAGYM_NOTIFY_STALE_SECONDS)
-    # The first sweep starts a day back: older history is not announced again after an upgrade.
-    cursor, _created = SweepCursor.objects.get_or_create(
-        name=EVENTS_CURSOR, defaults={"position": selectors.last_event_before(at - dt.timedelta(days=1))}
-    )
-    settled, blocked, created = cursor.position, False, 0
-    for event in selectors.events_after(cursor.position, limit=settings.SHAGYM_NOTIFY_BATCH):
-        try:
-            created += len(services.announce_event(event))
-        except Exception:
-            report.errors += 1
-            logger.exception("Sweep: could not announce event %s; it stays before the cursor", event.pk)
-            blocked = True
-            continue
-        if blocked or event.at > at - grace:
-            blocked = True
-        else:
-            settled = event.pk
-    SweepCursor.objects.filter(name=EVENTS_CURSOR, position__lt=settled).update(position=settled)
-    return created
+    """Issue 6, never miss: every subscriber of the complaints' events (these messages, the documents) gets the
+    events whose hand-off after commit was lost (a crash, a queue outage). Handing an event over twice creates
+    nothing."""
+    made, failed = events.catch_up(now=at, batch=settings.SHAGYM_NOTIFY_BATCH,
+                                      settle_seconds=settings.SHAGYM_NOTIFY_STALE_SECONDS)
+    report.errors += failed
+    return made
 
 
 def _requeue(*, at: dt.datetime) -> int:
@@ -198,4 +181,4 @@ def _requeue(*, at: dt.datetime) -> int:
 def _executor_or_heads(complaint: Complaint) -> list[User]:
     if complaint.executor is not None and complaint.executor.is_active:
         return [complaint.executor]
-    return selectors.staff_of(complaint.holder_id, StaffRole.HEAD)
+    return selectors.staff_of(complaint.holder_id, Role.HEAD)

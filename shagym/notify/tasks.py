@@ -4,18 +4,19 @@ Every task is safe to run twice or at the same time as itself: the services it c
 
 from __future__ import annotations
 
-from typing import Any
-
 from django_tasks import task
+
+from shagym.complaints.models import ComplaintEvent
 
 from . import services
 from . import sweep as sweeping
 
 
 @task()
-def announce(kind: str, complaint_id: int, extra: dict[str, Any]) -> int:
-    """Write the messages for a lifecycle event the complaints services handed over."""
-    return len(services.announce(kind=kind, complaint_id=complaint_id, extra=extra))
+def announce(event_id: int) -> int:
+    """Write the messages for one lifecycle event, handed over after its commit."""
+    event = ComplaintEvent.objects.select_related("complaint").get(pk=event_id)
+    return len(services.announce_event(event))
 
 
 @task()

@@ -14,7 +14,8 @@ from django.core.mail.message import make_msgid
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
-from shagym.documents import render_pdf
+from shagym.documents import render, selectors
+from shagym.documents.models import Letter
 
 from .gateways import GatewayError, PermanentError, sms_gateway
 from .models import Delivery, Kind, Medium, Message
@@ -75,13 +76,12 @@ _SENDERS: dict[str, Callable[[Delivery], str]] = {
 
 
 def decision_document(message: Message) -> bytes:
-    """The PDF a decision e-mail carries. The notice itself is kept as a letter too (ensure_document), as proof."""
-    from shagym.backoffice import letters  # the back office keeps the signed answer; imported here, it imports us
-
+    """The PDF a decision e-mail carries: the reasoned answer as the body signed it (RULES §23), or this notice as a
+    letter when no answer letter exists. The notice is kept as a letter either way (ensure_document), as proof."""
     document = ensure_document(message)
-    answer = letters.applicant_copy(message.complaint, "answer") if message.complaint else None
+    answer = selectors.applicant_copy(message.complaint, Letter.Kind.ANSWER) if message.complaint else None
     if answer is not None:
-        return answer
+        return bytes(answer.pdf)
     with document.open("rb") as fh:
         return fh.read()
 
@@ -90,34 +90,24 @@ def ensure_document(message: Message) -> FieldFile:
     """The message as a PDF letter, made once. Two workers may race to make it; the first one stored wins."""
     if message.document:
         return message.document
-    pdf = render_pdf("notify/letter.html", letter_context(message), language=message.language)
+    complaint = message.complaint
+    pdf = render.notice(
+        language=message.language,
+        sender=message.sender,
+        date=timezone.localtime(message.created_at).date(),
+        number=complaint.number or "" if complaint else "",
+        addressee=message.addressee,
+        postal_address=complaint.postal_address if complaint else "",
+        subject=message.subject,
+        body=message.body,
+        legal_reference=message.legal_reference,
+    )
     field = message.document
     name = field.storage.save(field.field.generate_filename(message, _attachment_name(message)), ContentFile(pdf))
     if Message.objects.filter(pk=message.pk, document="").update(document=name) == 0:
         field.storage.delete(name)
     message.refresh_from_db(fields=["document"])
     return message.document
-
-
-def letter_context(message: Message) -> dict[str, object]:
-    complaint = message.complaint
-    sender = message.sender
-    language = message.language
-    address = ""
-    if sender is not None:
-        address = sender.address_ru if language == "ru" else (sender.address_kk or sender.address_ru)
-    return {
-        "LANGUAGE_CODE": language,
-        "sender_name": sender.name_in(language) if sender else "",
-        "sender_address": address,
-        "date": timezone.localtime(message.created_at).strftime("%d.%m.%Y"),
-        "number": complaint.number if complaint else "",
-        "addressee": message.addressee,
-        "postal_address": complaint.postal_address if complaint else "",
-        "subject": message.subject,
-        "body": message.body,
-        "legal_reference": message.legal_reference,
-    }
 
 
 def _attachment_name(message: Message) -> str:

@@ -1,5 +1,6 @@
-"""Attachments while the complaint form is being filled: checked by their content (not their name), kept in a
-draft folder until the complaint is submitted, then handed to the service as uploaded files."""
+"""Attachments while the complaint form is being filled: checked by the complaint's one upload door
+(shagym.complaints.attachments), kept in a draft folder until the complaint is submitted, then handed to the
+service as uploaded files (which checks them again)."""
 
 from __future__ import annotations
 
@@ -11,65 +12,11 @@ from pathlib import Path, PurePath
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.utils.translation import gettext
 
-# Magic bytes of the three types accepted (PDF 1.x/2.0, JPEG, PNG).
-SIGNATURES = (
-    (b"%PDF-", "application/pdf", ".pdf"),
-    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
-)
+from shagym.complaints.attachments import safe_name
+
 DRAFT_DIR = "portal-drafts"
 DRAFT_MAX_AGE = 2 * 24 * 3600
-
-
-class BadUpload(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
-def sniff(head: bytes) -> tuple[str, str] | None:
-    for magic, content_type, extension in SIGNATURES:
-        if head.startswith(magic):
-            return content_type, extension
-    return None
-
-
-def max_bytes() -> int:
-    return settings.SHAGYM_ATTACHMENT_MAX_MB * 1024 * 1024
-
-
-def check(upload: UploadedFile, *, already: int) -> tuple[str, str]:
-    """Raise BadUpload with a translated message that says what to do; return (content type, extension)."""
-    name = upload.name or ""
-    if already >= settings.SHAGYM_ATTACHMENT_MAX_FILES:
-        raise BadUpload(
-            gettext("You can attach at most %(count)d files. Remove one before adding “%(name)s”.")
-            % {"count": settings.SHAGYM_ATTACHMENT_MAX_FILES, "name": name}
-        )
-    if not upload.size:
-        raise BadUpload(gettext("The file “%(name)s” is empty. Choose the file again.") % {"name": name})
-    if upload.size > max_bytes():
-        raise BadUpload(
-            gettext("The file “%(name)s” is larger than %(size)d MB. Make it smaller, for example scan at a lower "
-                    "resolution, and attach it again.") % {"name": name, "size": settings.SHAGYM_ATTACHMENT_MAX_MB}
-        )
-    upload.seek(0)
-    kind = sniff(upload.read(8))
-    upload.seek(0)
-    if kind is None:
-        raise BadUpload(
-            gettext("The file “%(name)s” is not a PDF, JPEG or PNG. Save it in one of these formats and attach it "
-                    "again.") % {"name": name}
-        )
-    return kind
-
-
-def _safe_name(name: str, extension: str) -> str:
-    stem = PurePath(name.replace("\\", "/")).stem.strip() or "file"
-    stem = "".join(ch for ch in stem if ch.isalnum() or ch in " -_.()")[:80].strip() or "file"
-    return f"{stem}{extension}"
 
 
 @dataclass
@@ -92,7 +39,7 @@ class Draft:
                 out.write(chunk)
         return {
             "stored": stored,
-            "name": _safe_name(upload.name or "", extension),
+            "name": safe_name(upload.name or "", extension),
             "content_type": content_type,
             "size": upload.size,
             "sha256": digest.hexdigest(),

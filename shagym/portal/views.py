@@ -20,15 +20,16 @@ from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_http_methods
 
 from shagym.accounts.models import User
-from shagym.backoffice import letters
-from shagym.backoffice.models import Letter
-from shagym.complaints import selectors, services
-from shagym.complaints.models import Attachment, Complaint
+from shagym.complaints import access, attachments, public, selectors, services
+from shagym.complaints.models import Complaint
 from shagym.complaints.states import AppealedAct, ApplicantKind, NotAllowed, Refused
+from shagym.documents import render as documents_render
+from shagym.documents import selectors as documents
+from shagym.documents.models import Letter
 from shagym.notify import selectors as notify_selectors
 from shagym.notify import services as notify_services
 
-from . import codes, documents, forms, lookups, timeline, uploads
+from . import codes, forms, lookups, timeline, uploads
 from .wizard import FIELD_STEP, STEPS, Wizard
 
 
@@ -236,9 +237,9 @@ def _step_facts(request: AuthenticatedRequest, wizard: Wizard) -> HttpResponse:
 
 
 def _step_attachments(request: AuthenticatedRequest, wizard: Wizard) -> HttpResponse:
-    help_text = gettext("PDF, JPEG or PNG; up to %(count)d files, each up to %(size)d MB.") % {
-        "count": settings.SHAGYM_ATTACHMENT_MAX_FILES, "size": settings.SHAGYM_ATTACHMENT_MAX_MB}
-    form = forms.AttachmentsForm(*((request.POST, request.FILES) if request.method == "POST" else (None, None)), help_text=help_text)
+    limits = attachments.limits()
+    form = forms.AttachmentsForm(*((request.POST, request.FILES) if request.method == "POST" else (None, None)),
+                                 help_text=attachments.help_text())
     if request.method == "POST":
         remove = request.POST.get("remove")
         if remove:
@@ -250,8 +251,8 @@ def _step_attachments(request: AuthenticatedRequest, wizard: Wizard) -> HttpResp
         if form.is_valid():
             for upload in form.cleaned_data["files"]:
                 try:
-                    content_type, extension = uploads.check(upload, already=len(wizard.attachments))
-                except uploads.BadUpload as exc:
+                    content_type, extension = attachments.check(upload, already=len(wizard.attachments))
+                except Refused as exc:
                     form.add_error("files", exc.message)
                     continue
                 wizard.attachments.append(wizard.draft.save(upload, content_type=content_type, extension=extension))
@@ -262,8 +263,7 @@ def _step_attachments(request: AuthenticatedRequest, wizard: Wizard) -> HttpResp
                     return _next(request, wizard, "attachments")
                 return redirect(request.get_full_path())
     return _page(request, wizard, "attachments", "portal/wizard/attachments.html",
-                 {"form": form, "max_files": settings.SHAGYM_ATTACHMENT_MAX_FILES,
-                  "room": len(wizard.attachments) < settings.SHAGYM_ATTACHMENT_MAX_FILES})
+                 {"form": form, "max_files": limits.max_files, "room": len(wizard.attachments) < limits.max_files})
 
 
 def _step_addressee(request: AuthenticatedRequest, wizard: Wizard) -> HttpResponse:
@@ -310,7 +310,7 @@ def complaint_check(request: AuthenticatedRequest) -> HttpResponse:
             files = wizard.draft.open_all(wizard.attachments)
             try:
                 complaint = services.submit_complaint(actor=request.user, data=wizard.complaint_input(),
-                                                      idempotency_key=wizard.key, attachments=files)
+                                                      idempotency_key=wizard.key, attachments=files).complaint
             except Refused as exc:
                 errors.append((_step_url(FIELD_STEP.get(exc.field or "", "who")) + "?from=check", exc.message))
             except (LookupError, NotAllowed):
@@ -338,7 +338,7 @@ def complaint_check(request: AuthenticatedRequest) -> HttpResponse:
 def complaint_sent(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     complaint = selectors.applicant_complaint(request.user, pk)
     return render(request, "portal/wizard/sent.html",
-                  {"complaint": complaint, "deadline": timeline.deadline(complaint)})
+                  {"complaint": complaint, "deadline": public.deadline(complaint)})
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -359,7 +359,7 @@ def cabinet(request: AuthenticatedRequest) -> HttpResponse:
         .values_list("complaint_id")
         .annotate(count=Count("pk"))
     )
-    rows = [{"complaint": c, "status": timeline.status_label(c), "tone": timeline.status_tone(c),
+    rows = [{"complaint": c, "status": public.status_label(c), "tone": public.status_tone(c),
              "overdue": c.is_overdue(today), "unread": unread.get(c.pk, 0)} for c in complaints]
     return render(request, "portal/cabinet/list.html", {"rows": rows})
 
@@ -367,11 +367,11 @@ def cabinet(request: AuthenticatedRequest) -> HttpResponse:
 def _detail_context(complaint: Any) -> dict[str, Any]:
     return {
         "complaint": complaint,
-        "status": timeline.status_label(complaint),
-        "tone": timeline.status_tone(complaint),
+        "status": public.status_label(complaint),
+        "tone": public.status_tone(complaint),
         "entries": timeline.timeline(complaint),
-        "deadline": timeline.deadline(complaint),
-        "court_until": timeline.court_until(complaint),
+        "deadline": public.deadline(complaint),
+        "court_until": public.court_until(complaint),
     }
 
 
@@ -402,10 +402,10 @@ def cabinet_complaint(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 def _letter(complaint: Complaint, kind: str, filename: str) -> HttpResponse:
     """The same letter the body issued and keeps (signed answer, extension notice), not a second rendering."""
-    content = letters.applicant_copy(complaint, kind)
-    if content is None:
+    letter = documents.applicant_copy(complaint, kind)
+    if letter is None:
         return redirect("cabinet-complaint", pk=complaint.pk)
-    return _pdf(content, filename)
+    return _pdf(bytes(letter.pdf), filename)
 
 
 def _pdf(content: bytes, filename: str) -> HttpResponse:
@@ -417,7 +417,7 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
 @login_required
 def cabinet_talon(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     complaint = selectors.applicant_complaint(request.user, pk)
-    return _pdf(documents.render_talon(complaint), f"talon-{complaint.number or complaint.pk}.pdf")
+    return _pdf(documents_render.receipt(complaint), f"talon-{complaint.number or complaint.pk}.pdf")
 
 
 @login_required
@@ -459,9 +459,7 @@ def cabinet_messages(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 def cabinet_attachment(request: AuthenticatedRequest, pk: int, attachment_pk: int) -> FileResponse:
     complaint = selectors.applicant_complaint(request.user, pk)
-    attachment = Attachment.objects.filter(complaint=complaint, pk=attachment_pk).first()
-    if attachment is None:
-        raise Http404
+    attachment = access.get_attachment(request.user, attachment_pk, as_applicant=True, complaint=complaint)
     return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name,
                         content_type=attachment.content_type)
 
@@ -525,7 +523,7 @@ def cabinet_second_tier(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             child = services.file_second_tier(actor=request.user, parent=parent,
                                               quality_authority=authorities[0],
                                               reasons=form.cleaned_data["reasons"],
-                                              demands=form.cleaned_data["demands"], idempotency_key=key)
+                                              demands=form.cleaned_data["demands"], idempotency_key=key).complaint
         except Refused as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         except NotAllowed:

@@ -146,40 +146,24 @@ class Wizard:
         return dt.date.fromisoformat(value) if value else None
 
     def complaint_input(self) -> ComplaintInput:
-        """The answers as the service's input. Call only when every step is done."""
-        details, facts = self.get("details"), self.get("facts")
+        """The answers as the service's input (built by ComplaintInput.from_answers, as every channel's are). Call
+        only when every step is done."""
         addressee = self.addressee()
         respondent = self.respondent()
         if addressee is None or respondent is None:
             raise LookupError("addressee")
-        learned_on = self.learned_on()
-        assert learned_on is not None
-        outgoing = details.get("outgoing_date")
-        return ComplaintInput(
-            applicant_kind=self.applicant_kind,
+        answers = {
+            **self.get("details"),
+            **self.get("facts"),
+            "applicant_kind": self.applicant_kind,
+            "addressee_kind": addressee.kind,
+            "appealed_act": self.get("officials").get("appealed_act", ""),
+        }
+        return ComplaintInput.from_answers(
+            answers,
             channel=Channel.PORTAL,
-            language=facts.get("language", ""),
-            addressee_kind=addressee.kind,
             reviewing_body=addressee.body,
             respondent=respondent,
-            appealed_act=self.get("officials").get("appealed_act", ""),
-            learned_on=learned_on,
-            circumstances=facts.get("circumstances", ""),
-            reasons=facts.get("reasons", ""),
-            demands=facts.get("demands", ""),
-            postal_address=details.get("postal_address", ""),
-            surname=details.get("surname", ""),
-            first_name=details.get("first_name", ""),
-            patronymic=details.get("patronymic", ""),
-            iin=details.get("iin", ""),
-            legal_name=details.get("legal_name", ""),
-            bin=details.get("bin", ""),
-            outgoing_number=details.get("outgoing_number", ""),
-            outgoing_date=dt.date.fromisoformat(outgoing) if outgoing else None,
-            phones=details.get("phones", ""),
-            email=details.get("email", ""),
-            service=self.service(),
             officials=[OfficialInput(**o) for o in self.get("officials").get("officials", [])],
-            restoration_requested=bool(facts.get("restoration_requested")),
-            restoration_reason=facts.get("restoration_reason", "") if facts.get("restoration_requested") else "",
+            service=self.service(),
         )

@@ -1,6 +1,6 @@
-"""House rules that a grep or a migration run can prove."""
+"""House rules proved by the code's structure (the import graph, the syntax tree) and by a migration run."""
 
-import re
+import ast
 from io import StringIO
 from pathlib import Path
 
@@ -12,19 +12,98 @@ from shagym.complaints.models import ComplaintEvent
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_only_services_assign_a_complaint_status():
-    pattern = re.compile(r"\b(complaint|c|obj|instance)\.status\s*=[^=]")
-    offenders = [
-        str(path.relative_to(ROOT))
-        for path in ROOT.rglob("*.py")
-        if "tests" not in path.parts and path.name != "services.py" and pattern.search(path.read_text(encoding="utf-8"))
+# The layers, top to bottom (issue 9): a module may import only from its own layer or those below it.
+LAYERS = [
+    ("shagym.portal", "shagym.backoffice", "shagym.web"),
+    ("shagym.notify",),
+    ("shagym.documents",),
+    ("shagym.complaints",),
+    ("shagym.directory",),
+    ("shagym.workdays",),
+]
+SERVICES = ROOT / "complaints" / "services"
+
+
+@pytest.fixture(scope="module")
+def graph():
+    import grimp
+
+    return grimp.build_graph("shagym", exclude_type_checking_imports=True)
+
+
+def test_no_layer_imports_one_above_it(graph):
+    upward = []
+    for index, lower in enumerate(LAYERS):
+        for upper in (name for layer in LAYERS[:index] for name in layer):
+            for module in lower:
+                chain = graph.find_shortest_chain(importer=module, imported=upper, as_packages=True)
+                if chain:
+                    upward.append(" -> ".join(chain))
+    assert upward == []
+
+
+def test_the_faces_do_not_import_each_other(graph):
+    faces = LAYERS[0]
+    crossing = [
+        " -> ".join(chain)
+        for a in faces for b in faces if a != b
+        if (chain := graph.find_shortest_chain(importer=a, imported=b, as_packages=True))
     ]
+    assert crossing == []
+
+
+def _python_files():
+    for path in ROOT.rglob("*.py"):
+        if "migrations" not in path.parts:
+            yield path
+
+
+def _status_writes(tree: ast.AST) -> list[int]:
+    """Lines that write a `status`: `x.status = ...`, `setattr(x, "status", ...)`, or `status=` passed to a
+    queryset's update() or create() on a complaint."""
+    lines = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            lines += [node.lineno for target in targets if isinstance(target, ast.Attribute) and target.attr == "status"]
+        elif isinstance(node, ast.Call):
+            func = node.func
+            if isinstance(func, ast.Name) and func.id == "setattr" and len(node.args) > 1 and \
+                    isinstance(node.args[1], ast.Constant) and node.args[1].value == "status":
+                lines.append(node.lineno)
+            writes = {"update", "create", "bulk_update", "update_or_create"}
+            if isinstance(func, ast.Attribute) and func.attr in writes and "Complaint" in ast.unparse(func.value) \
+                    and any(k.arg == "status" for k in node.keywords):
+                lines.append(node.lineno)
+    return lines
+
+
+def test_only_the_lifecycle_services_write_a_complaint_status():
+    """Read structurally (the syntax tree of every module, tests excepted), not by a file name: the services package
+    is the only writer of a complaint's (or its recommendation's) status. The notifications' deliveries keep their
+    own status, through querysets of Delivery, which this check does not count."""
+    offenders = []
+    for path in _python_files():
+        if "tests" in path.parts or SERVICES in path.parents:
+            continue
+        for line in _status_writes(ast.parse(path.read_text(encoding="utf-8"))):
+            offenders.append(f"{path.relative_to(ROOT)}:{line}")
     assert offenders == []
+
+
+def test_the_status_check_sees_each_way_of_writing_it():
+    """The check above can fail: each way of writing a status is found."""
+    for source in ("complaint.status = 'x'", "c.status += 'x'", "setattr(c, 'status', 'x')",
+                   "Complaint.objects.filter(pk=1).update(status='x')", "Complaint.objects.create(status='x')"):
+        assert _status_writes(ast.parse(source)) == [1], source
+    assert _status_writes(ast.parse("Delivery.objects.filter(pk=1).update(status='x')")) == []
 
 
 def test_workdays_imports_no_django():
     source = (ROOT / "workdays" / "__init__.py").read_text(encoding="utf-8")
-    assert "django" not in source
+    imported = {n.module or "" for n in ast.walk(ast.parse(source)) if isinstance(n, ast.ImportFrom)}
+    imported |= {a.name for n in ast.walk(ast.parse(source)) if isinstance(n, ast.Import) for a in n.names}
+    assert not {name for name in imported if name.split(".")[0] == "django"}
 
 
 @pytest.mark.django_db

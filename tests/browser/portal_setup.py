@@ -43,8 +43,8 @@ def paper_complaint(clerk: User, *, language: str = "ru"):  # type: ignore[no-un
         service=Service.objects.get(code="DEMO-14"),
         officials=[services.OfficialInput(position="руководитель отдела", surname="Жумабаев", initials="К.Б.")],
     )
-    complaint = services.submit_complaint(actor=clerk, data=data)
-    return services.register_complaint(actor=clerk, complaint=complaint)
+    complaint = services.submit_complaint(actor=clerk, data=data).complaint
+    return services.register_complaint(actor=clerk, complaint=complaint).complaint
 
 
 def portal_complaint(user: User, *, language: str = "kk"):  # type: ignore[no-untyped-def]
@@ -59,4 +59,4 @@ def portal_complaint(user: User, *, language: str = "kk"):  # type: ignore[no-un
         iin=make_iin(dt.date(1995, 6, 30), sex="f"), service=Service.objects.get(code="DEMO-14"),
         officials=[services.OfficialInput(position="бөлім басшысы", surname="Жұмабаев", initials="Қ.Б.")],
     )
-    return services.submit_complaint(actor=user, data=data)
+    return services.submit_complaint(actor=user, data=data).complaint

@@ -18,7 +18,8 @@ from shagym.complaints.identifiers import make_iin
 from shagym.complaints.models import Complaint
 from shagym.complaints.states import Action, State
 from shagym.complaints.tests.factories import OrganisationFactory, ServiceFactory, UserFactory, member
-from shagym.directory.models import OrganisationKind, Role
+from shagym.directory.models import OrganisationKind
+from shagym.directory.roles import Role
 
 from .conftest import CHROMIUM_ARGS, SCREENSHOTS  # noqa: F401 - the same screenshot folder as `shot`
 

@@ -10,10 +10,10 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
 
 from shagym.complaints import services
+from shagym.complaints.codes import issue_access_code
 from shagym.complaints.identifiers import make_iin
 from shagym.complaints.states import Outcome
 from shagym.directory.models import Organisation, Service
-from shagym.portal import codes
 
 from . import portal_setup
 
@@ -52,12 +52,12 @@ def test_every_portal_page_passes_axe_at_360px(live_server, page: Page):
     applicant = portal_setup.applicant()
     clerk, head, executor = users["demo-clerk"], users["demo-head"], users["demo-executor"]
     paper = portal_setup.paper_complaint(clerk)
-    code = codes.issue_access_code(paper)
+    code = issue_access_code(paper)
     delivered = portal_setup.portal_complaint(applicant)
-    registered = services.register_complaint(actor=clerk, complaint=portal_setup.portal_complaint(applicant))
-    asked = services.register_complaint(actor=clerk, complaint=portal_setup.portal_complaint(applicant, language="ru"))
+    registered = services.register_complaint(actor=clerk, complaint=portal_setup.portal_complaint(applicant)).complaint
+    asked = services.register_complaint(actor=clerk, complaint=portal_setup.portal_complaint(applicant, language="ru")).complaint
     services.request_content(actor=clerk, complaint=asked, missing="Шешімнің көшірмесі")
-    answered = services.register_complaint(actor=clerk, complaint=portal_setup.portal_complaint(applicant))
+    answered = services.register_complaint(actor=clerk, complaint=portal_setup.portal_complaint(applicant)).complaint
     services.assign_executor(actor=head, complaint=answered, executor=executor)
     services.extend_term(actor=executor, complaint=answered, days=3, ground="more_information",
                          reasons="Қосымша ақпарат сұратылды.")

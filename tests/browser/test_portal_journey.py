@@ -17,12 +17,12 @@ from django.utils.translation import gettext
 from playwright.sync_api import Page, expect
 
 from shagym.complaints import services
+from shagym.complaints.codes import issue_access_code
 from shagym.complaints.identifiers import make_iin
 from shagym.complaints.models import Complaint
+from shagym.complaints.public import STATUS
 from shagym.complaints.states import State
 from shagym.directory.models import Organisation, Service
-from shagym.portal import codes
-from shagym.portal.timeline import STATUS
 
 from . import portal_setup
 from .conftest import SCREENSHOTS
@@ -165,7 +165,7 @@ def test_new_applicant_files_a_complaint_in_kazakh_and_follows_it(live_server, p
 def test_paper_complaint_status_by_number_and_code(live_server, page: Page, shot):
     users = portal_setup.reference()
     complaint = portal_setup.paper_complaint(users["demo-clerk"], language="ru")
-    code = codes.issue_access_code(complaint)
+    code = issue_access_code(complaint)
     page.set_viewport_size({"width": 360, "height": 780})
     page.goto(f"{live_server.url}/ru/status/")
     page.fill("#id_number", complaint.number)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext, ngettext
 
 from shagym.complaints import access
 from shagym.complaints.states import OPEN_STATES, REVIEW_STATES
-from shagym.directory.models import Role as StaffRole
+from shagym.directory.roles import Role
 
 from .. import notices
 
@@ -42,20 +42,20 @@ def staff_nav(context: dict[str, Any]) -> dict[str, Any]:
         unread = notices.unread_staff_count(user)
         items.append(("bo-messages", gettext("Messages"), unread,
                       ngettext("%(count)s unread", "%(count)s unread", unread) % {"count": unread}))
-    if StaffRole.CLERK in roles:
+    if Role.CLERK in roles:
         items.append(("bo-desk", gettext("Registration desk"), 0, ""))
-    if roles & {StaffRole.CLERK, StaffRole.HEAD}:
+    if roles & {Role.CLERK, Role.HEAD}:
         letters = notices.print_queue_count(user)
         items.append(("bo-print", gettext("Print queue"), letters,
                       ngettext("%(count)s letter to print", "%(count)s letters to print", letters) % {"count": letters}))
-    if StaffRole.HEAD in roles:
+    if Role.HEAD in roles:
         items.append(("bo-inbox", gettext("Head's inbox"), 0, ""))
-    if roles & {StaffRole.EXECUTOR, StaffRole.INSPECTOR}:
+    if roles & {Role.EXECUTOR, Role.INSPECTOR}:
         items.append(("bo-mine", gettext("My complaints"), 0, ""))
     if inspector:
         items.append(("bo-quality", gettext("Quality authority"), 0, ""))
         items.append(("bo-bodies", gettext("All bodies"), 0, ""))
-    if inspector or StaffRole.HEAD in roles:
+    if inspector or Role.HEAD in roles:
         items.append(("bo-recommendations", gettext("Recommendations"), 0, ""))
     items.append(("bo-search", gettext("Search"), 0, ""))
     if access.is_administrator(user):

@@ -11,10 +11,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from shagym.complaints import services
+from shagym.complaints import attachments, services
 from shagym.complaints.models import Complaint, ComplaintEvent, Recommendation
+from shagym.documents.models import Letter
 
-from ..models import AnswerDraft, Letter
+from ..models import AnswerDraft
 from ..views.actions import ACTIONS
 from .conftest import login
 
@@ -36,7 +37,7 @@ POSTS = {
 @pytest.fixture
 def case(paper, head, executor, now):
     """The ministry's paper complaint, assigned, with an attachment, a talon, a draft."""
-    services.store_attachment(complaint=paper, upload=SimpleUploadedFile("scan.pdf", b"%PDF-1.4 scan", "application/pdf"))
+    attachments.store(complaint=paper, upload=SimpleUploadedFile("scan.pdf", b"%PDF-1.4 scan", "application/pdf"))
     services.assign_executor(actor=head, complaint=paper, executor=executor, now=now)
     AnswerDraft.objects.create(complaint=paper, outcome="perform", reasons="Жоба", updated_by=executor)
     return paper
@@ -44,8 +45,9 @@ def case(paper, head, executor, now):
 
 @pytest.fixture
 def recommendation(qa_case, inspector, ministry, now):
-    return services.recommend(actor=inspector, complaint=qa_case, body=ministry, text="Қалпына келтіру.",
-                              due_date=now.date().replace(day=20), now=now)
+    event = services.recommend(actor=inspector, complaint=qa_case, body=ministry, text="Қалпына келтіру.",
+                               due_date=now.date().replace(day=20), now=now)
+    return Recommendation.objects.get(pk=event.payload.recommendation)
 
 
 def complaint_urls(complaint: Complaint) -> list[tuple[str, str, dict]]:

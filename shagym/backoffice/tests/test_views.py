@@ -14,8 +14,9 @@ from shagym.complaints.identifiers import make_iin
 from shagym.complaints.models import Complaint, Recommendation
 from shagym.complaints.states import Action, Channel, State
 from shagym.complaints.tests.factories import complaint_input
+from shagym.documents.models import Letter
 
-from ..models import AnswerDraft, Letter
+from ..models import AnswerDraft
 from ..views.search import _cell
 from .conftest import login
 
@@ -188,7 +189,7 @@ def test_head_returns_the_draft_with_a_comment(awaiting_signature, head):
 
 def _complaint_due(applicant, clerk, head, executor, ministry, registered_at):
     data = complaint_input(reviewing_body=ministry, learned_on=registered_at.date() - dt.timedelta(days=3))
-    c = services.submit_complaint(actor=applicant, data=data, now=registered_at)
+    c = services.submit_complaint(actor=applicant, data=data, now=registered_at).complaint
     services.register_complaint(actor=clerk, complaint=c, now=registered_at)
     services.assign_executor(actor=head, complaint=c, executor=executor, now=registered_at)
     return c

@@ -10,7 +10,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -23,13 +22,14 @@ from django.utils.translation import gettext_lazy as _
 from shagym.complaints import access, selectors, states
 from shagym.complaints import services as lifecycle
 from shagym.complaints.models import Complaint
-from shagym.complaints.states import Action, NotAllowed, Refused, Role, State
-from shagym.directory.models import OrganisationKind
-from shagym.directory.models import Role as StaffRole
+from shagym.complaints.situation import situation_of
+from shagym.complaints.states import Action, NotAllowed, Refused, State
+from shagym.directory.roles import Role
+from shagym.documents import services as documents
 
 from .. import forms
 from .. import services as desk
-from ..models import AnswerDraft, Letter
+from ..models import AnswerDraft
 from .common import AuthenticatedRequest, require_role, safe_next, staff_required
 
 
@@ -37,7 +37,7 @@ from .common import AuthenticatedRequest, require_role, safe_next, staff_require
 class ActionSpec:
     action: Action
     form: type[forms.ComplaintForm]
-    # Calls ONE service: (actor, complaint, cleaned data) -> the complaint or the letter issued with it.
+    # Calls ONE lifecycle service: (actor, complaint, cleaned data) -> the event it wrote.
     run: Callable[[Any, Complaint, dict[str, Any]], Any]
     title: Any
     button: Any
@@ -59,7 +59,7 @@ ACTIONS: dict[str, ActionSpec] = {
     ),
     "forward": ActionSpec(
         Action.FORWARD, forms.ConfirmForm,
-        lambda u, c, d: desk.forward_with_letter(actor=u, complaint=c),
+        lambda u, c, d: lifecycle.forward_complaint(actor=u, complaint=c),
         _("Forward to the reviewing body"), _("Forward with the case file"),
         _("Complaint %(number)s forwarded. Print the covering letter."),
         _("The complaint and the case file go to the reviewing body, which registers and reviews it "
@@ -72,21 +72,22 @@ ACTIONS: dict[str, ActionSpec] = {
     ),
     "redirect": ActionSpec(
         Action.REDIRECT, forms.RedirectForm,
-        lambda u, c, d: desk.redirect_with_notice(actor=u, complaint=c, target=d["target"], reason=d["reason"]),
+        lambda u, c, d: lifecycle.redirect_complaint(actor=u, complaint=c, target=d["target"], reason=d["reason"]),
         _("Redirect to the competent body"), _("Redirect and produce the notice"),
         _("Complaint %(number)s redirected. Print the notice to the applicant."),
         _("Within 3 working days of receipt; the applicant is told at the same time (АППК Art. 65)."),
     ),
     "request-content": ActionSpec(
         Action.REQUEST_CONTENT, forms.RequestContentForm,
-        lambda u, c, d: desk.request_content_with_notice(actor=u, complaint=c, missing=d["missing"], days=d["days"]),
+        lambda u, c, d: lifecycle.request_content(actor=u, complaint=c, missing=d["missing"], days=d["days"]),
         _("Ask for missing content"), _("Ask and produce the notice"),
         _("Missing content requested for %(number)s. Print the notice to the applicant."),
         _("Acceptance may not be refused: name what is missing and give a term to supply it (АППК Art. 64)."),
     ),
     "supply-content": ActionSpec(
         Action.SUPPLY_CONTENT, forms.SupplyContentForm,
-        lambda u, c, d: lifecycle.supply_content(actor=u, complaint=c, text=d["text"]),
+        lambda u, c, d: lifecycle.supply_content(actor=u, complaint=c, text=d["text"],
+                                                 attachments=d.get("attachments") or []),
         _("Record the missing content"), _("Record"), _("Missing content recorded for %(number)s."),
     ),
     "return": ActionSpec(
@@ -104,7 +105,7 @@ ACTIONS: dict[str, ActionSpec] = {
     ),
     "extend": ActionSpec(
         Action.EXTEND, forms.ExtendForm,
-        lambda u, c, d: desk.extend_with_notice(actor=u, complaint=c, **_d(d, "days", "ground", "reasons")),
+        lambda u, c, d: lifecycle.extend_term(actor=u, complaint=c, **_d(d, "days", "ground", "reasons")),
         _("Extend the review term"), _("Extend and produce the notice"),
         _("Term of %(number)s extended. Send the notice to the applicant within 3 working days."),
         _("Only to study or inspect further or to obtain more information; at most 10 working days, once "
@@ -128,7 +129,7 @@ ACTIONS: dict[str, ActionSpec] = {
     ),
     "sign": ActionSpec(
         Action.SIGN_DECISION, forms.ConfirmForm,
-        lambda u, c, d: desk.sign_answer(actor=u, complaint=c),
+        lambda u, c, d: lifecycle.sign_decision(actor=u, complaint=c),
         _("Approve and sign the answer"), _("Sign"), _("Answer to %(number)s signed. Have it delivered."),
         _("The answer letter is fixed as signed, in the language of the complaint."),
     ),
@@ -192,40 +193,23 @@ class Step:
     post: bool = False  # a one-click form (no input, nothing to read first)
 
 
-def _hidden_reason(action: Action, complaint: Complaint, today: dt.date) -> str | None:
-    """Presentation only (the services check again): why an action the state table allows cannot succeed now."""
-    if action == Action.EXTEND:
-        if complaint.holder.kind not in settings.SHAGYM_EXTENSION_BODY_KINDS:
-            return gettext("This body may not extend the term (Law on public services, Art. 25(4)).")
-        if complaint.extension_days:
-            return gettext("The term has already been extended once.")
-    if action == Action.RETURN and complaint.content_due and today <= complaint.content_due:
-        return ""
-    if action == Action.SATISFY and complaint.holder_id != complaint.respondent_id:
-        return ""
-    if action == Action.RECORD_EXTENSION_NOTICE and complaint.extension_notice_sent_at is not None:
-        return ""
-    if action == Action.RECOMMEND and complaint.holder.kind != OrganisationKind.QUALITY_AUTHORITY:
-        return ""
-    return None
-
-
 def next_steps(complaint: Complaint, roles: set[Role], today: dt.date) -> tuple[list[Step], list[str]]:
-    """The actions this user may take now, the most useful first, and notes on the ones the law rules out."""
+    """The actions this user may take now, the most useful first, and why the others the role allows are closed
+    (the state table says it: states.why_not)."""
     allowed = states.allowed_actions(complaint.status, roles)
+    situation = situation_of(complaint, today=today)
     steps: list[Step] = []
     notes: list[str] = []
     for action in sorted(allowed, key=lambda a: PRIORITY.index(a) if a in PRIORITY else len(PRIORITY)):
+        refusal = states.why_not(complaint, action, roles=roles, situation=situation)
+        if isinstance(refusal, Refused):
+            notes.append(refusal.message)
+            continue
         if action == Action.PROPOSE_DECISION:
             steps.append(Step(action, gettext("Draft the reasoned answer"), reverse("bo-answer", args=[complaint.pk])))
             continue
         slug = SLUG_OF.get(action)
         if slug is None:
-            continue
-        reason = _hidden_reason(action, complaint, today)
-        if reason is not None:
-            if reason:
-                notes.append(reason)
             continue
         spec = ACTIONS[slug]
         steps.append(Step(action, str(spec.title), reverse("bo-action", args=[complaint.pk, slug]),
@@ -252,26 +236,32 @@ def complaint_action(request: AuthenticatedRequest, pk: int, slug: str) -> HttpR
         raise Http404
     user = request.user
     complaint = selectors.staff_complaint(user, pk)
-    if not states.TRANSITIONS[spec.action].roles & access.roles_for(user, complaint):
+    if not access.may(user, complaint, spec.action):
         raise PermissionDenied
     case_url = reverse("bo-case", args=[complaint.pk])
-    form = spec.form(request.POST if request.method == "POST" else None, complaint=complaint, user=user)
+    posted = request.method == "POST"
+    form = spec.form(request.POST if posted else None, request.FILES if posted else None, complaint=complaint, user=user)
     if request.method == "POST" and form.is_valid():
         try:
-            result = spec.run(user, complaint, form.cleaned_data)
+            event = spec.run(user, complaint, form.cleaned_data)
         except Refused as exc:
             form.add_refusal(exc)
         except NotAllowed as exc:
             raise PermissionDenied from exc
         else:
             messages.success(request, spec.done % {"number": complaint.number or complaint.pk})
-            if isinstance(result, Letter) and not access.complaints_for_staff(user).filter(pk=complaint.pk).exists():
+            # The action has committed; its letters (issued by the documents layer right after the commit) are
+            # fetched, or issued now if that failed, so the clerk can print them.
+            letters = documents.issue_for_event(event)
+            if letters and not access.complaints_for_staff(user).filter(pk=complaint.pk).exists():
                 # Forwarded or redirected: the complaint has left this body; its letter stays here.
-                return redirect("bo-letter", pk=result.pk)
+                return redirect("bo-letter", pk=letters[0].pk)
             return redirect(safe_next(request, case_url))
-    possible = complaint.status in states.TRANSITIONS[spec.action].sources
+    refusal = states.why_not(complaint, spec.action, roles=access.roles_for(user, complaint),
+                             situation=situation_of(complaint, today=timezone.localdate()))
     context = _summary_context(complaint)
-    context.update(spec=spec, slug=slug, form=form, possible=possible, case_url=case_url,
+    context.update(spec=spec, slug=slug, form=form, possible=refusal is None,
+                   refusal=refusal.message if isinstance(refusal, Refused) else "", case_url=case_url,
                    next=safe_next(request, ""))
     if slug in {"sign", "return-draft"}:
         context["show_answer"] = True
@@ -284,9 +274,9 @@ def answer(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     proposes it to the head. One service per request."""
     user = request.user
     complaint = selectors.staff_complaint(user, pk)
-    rule = states.TRANSITIONS[Action.PROPOSE_DECISION]
-    if not rule.roles & access.roles_for(user, complaint):
+    if not access.may(user, complaint, Action.PROPOSE_DECISION):
         raise PermissionDenied
+    rule = states.TRANSITIONS[Action.PROPOSE_DECISION]
     draft = AnswerDraft.objects.filter(complaint=complaint).first()
     initial = (
         {"outcome": draft.outcome, "facts": draft.facts, "reasons": draft.reasons,
@@ -323,12 +313,12 @@ def answer(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @staff_required
 def intake(request: AuthenticatedRequest) -> HttpResponse:
     """RULES §1, §5, §6: the clerk registers a complaint that came on paper, by post or in person."""
-    require_role(request, StaffRole.CLERK)
+    require_role(request, Role.CLERK)
     user = request.user
     form = forms.IntakeForm(request.POST if request.method == "POST" else None, request.FILES or None, user=user)
     if request.method == "POST" and form.is_valid():
         try:
-            complaint = desk.register_paper_complaint(
+            event = lifecycle.register_paper_complaint(
                 actor=user,
                 data=form.to_input(),
                 holder=form.cleaned_data["holder"],
@@ -341,6 +331,8 @@ def intake(request: AuthenticatedRequest) -> HttpResponse:
         except NotAllowed as exc:
             raise PermissionDenied from exc
         else:
+            complaint = event.complaint
+            documents.issue_for_event(event)  # the talon, if the subscriber has not issued it already
             messages.success(request, gettext("Complaint %(number)s registered. Print the talon and stamp the second copy.")
                              % {"number": complaint.number})
             return redirect(reverse("bo-case", args=[complaint.pk]) + "#documents")
@@ -353,17 +345,17 @@ def recommendation_action(request: AuthenticatedRequest, pk: int, step: str) -> 
     user = request.user
     recommendation = selectors.recommendation_for_staff(user, pk)
     if step == "report":
-        if recommendation.body_id not in access.organisation_ids(user, StaffRole.HEAD):
-            raise PermissionDenied
+        action = Action.REPORT_EXECUTION
         form: forms.StaffForm = forms.ReportExecutionForm(request.POST if request.method == "POST" else None)
         title = _("Report the execution of the recommendation")
     elif step == "confirm":
-        if recommendation.complaint.holder_id not in access.organisation_ids(user, StaffRole.INSPECTOR):
-            raise PermissionDenied
+        action = Action.CONFIRM_EXECUTION
         form = forms.ConfirmExecutionForm(request.POST if request.method == "POST" else None)
         title = _("Check the execution of the recommendation")
     else:
         raise Http404
+    if not access.may_on_recommendation(user, recommendation, action):
+        raise PermissionDenied
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -14,60 +14,60 @@ from django.utils.translation import gettext
 
 from shagym import workdays
 from shagym.accounts.models import User
-from shagym.complaints import access, selectors
+from shagym.complaints import access, selectors, states
+from shagym.complaints import services as lifecycle
 from shagym.complaints.models import Complaint
-from shagym.complaints.states import (
-    ANSWERED_STATES,
-    REVIEW_STATES,
-    Action,
-    AppealedAct,
-    NotAllowed,
-    Refused,
-    Role,
-    State,
-)
+from shagym.complaints.situation import situation_of
+from shagym.complaints.states import ANSWERED_STATES, REVIEW_STATES, Action, AppealedAct, NotAllowed, Refused, State
 from shagym.directory.calendar import current_calendar
 from shagym.directory.models import Organisation
+from shagym.directory.roles import Role
+from shagym.documents import render as documents_render
+from shagym.documents import selectors as document_selectors
+from shagym.documents import services as documents
+from shagym.documents.models import Letter
+from shagym.documents.render import AnswerText
 from shagym.notify import selectors as notify_selectors
 
-from .. import letters as letter_documents
 from .. import notices
-from .. import services as desk
-from ..models import AnswerDraft, Letter
+from ..models import AnswerDraft
 from .actions import next_steps
 from .common import AuthenticatedRequest, staff_required, today_and_tomorrow
 
 
 def _history(complaint: Complaint) -> list[dict[str, Any]]:
-    """Each event with its actor and the details a reader needs, names resolved in two queries."""
+    """Each event with its actor and the details a reader needs, read from its typed payload; names resolved in two
+    queries."""
     events = list(selectors.case_events(complaint))
-    user_ids = {e.data.get("executor") for e in events} | {e.data.get("previous") for e in events}
-    org_ids = {e.data.get("from") for e in events} | {e.data.get("to") for e in events} | {e.data.get("body") for e in events}
+    payloads = [event.payload for event in events]
+    user_ids = {getattr(p, name, None) for p in payloads for name in ("executor", "previous")}
+    org_ids = {getattr(p, name, None) for p in payloads for name in ("from_body", "to_body", "body")}
     users = User.objects.in_bulk([i for i in user_ids if isinstance(i, int)])
     orgs = Organisation.objects.in_bulk([i for i in org_ids if isinstance(i, int)])
     labels = {
         "reason": gettext("Reason"), "text": gettext("Text"), "missing": gettext("Missing"),
         "days": gettext("Working days"), "comment": gettext("Comment"), "notes": gettext("Notes"),
-        "report": gettext("Report"), "held_on": gettext("Held on"), "on": gettext("Date"),
+        "report": gettext("Report"), "held_on": gettext("Held on"), "delivered_on": gettext("Date"),
     }
     rows = []
-    for event in events:
+    for event, payload in zip(events, payloads, strict=True):
         details: list[tuple[str, Any]] = []
-        data = event.data or {}
-        if isinstance(data.get("executor"), int) and data["executor"] in users:
-            details.append((gettext("Executor"), users[data["executor"]].get_full_name()))
-        for key in ("from", "to", "body"):
-            if isinstance(data.get(key), int) and data[key] in orgs:
-                label = {"from": gettext("From"), "to": gettext("To"), "body": gettext("Body")}[key]
-                details.append((label, orgs[data[key]].name))
+        executor = getattr(payload, "executor", None)
+        if isinstance(executor, int) and executor in users:
+            details.append((gettext("Executor"), users[executor].get_full_name()))
+        for key, label in (("from_body", gettext("From")), ("to_body", gettext("To")), ("body", gettext("Body"))):
+            org = getattr(payload, key, None)
+            if isinstance(org, int) and org in orgs:
+                details.append((label, orgs[org].name))
         for key, label in labels.items():
-            if data.get(key) not in (None, ""):
-                details.append((label, data[key]))
-        if data.get("late"):
+            value = getattr(payload, key, None)
+            if value not in (None, ""):
+                details.append((label, value))
+        if getattr(payload, "late", False):
             details.append((gettext("Filing term"), gettext("filed more than 3 months after the applicant learned of it")))
-        before, after = event.before or {}, event.after or {}
-        if before.get("due_date") and after.get("due_date") and before["due_date"] != after["due_date"]:
-            details.append((gettext("Due date"), f"{before['due_date']} → {after['due_date']}"))
+        before, after = event.old.due_date, event.new.due_date
+        if before and after and before != after:
+            details.append((gettext("Due date"), f"{before} → {after}"))
         role = Role(event.role).label if event.role in Role.values else event.role
         rows.append({"event": event, "details": details, "role": role})
     return rows
@@ -84,7 +84,7 @@ def case(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if complaint.is_open and complaint.due_date and complaint.due_date >= today:
         working_days_left = workdays.working_days_between(current_calendar(), today, complaint.due_date)
     history = _history(complaint)
-    letters = list(letter_documents.letters_for_staff(user).filter(complaint=complaint))
+    letters = list(document_selectors.letters_for_staff(user).defer("pdf").filter(complaint=complaint))
     parent = complaint.parent
     if parent is not None and not access.complaints_for_staff(user).filter(pk=parent.pk).exists():
         parent = None  # RULES §24: inspectors see the first tier; a body sees only its own cases
@@ -98,7 +98,8 @@ def case(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "recommendations": selectors.recommendations_of_case(user, complaint),
         "letters": letters,
         "talon": next((item for item in letters if item.kind == Letter.Kind.TALON), None),
-        "can_issue_talon": bool(complaint.number and roles & {Role.CLERK, Role.HEAD}),
+        "can_issue_talon": states.why_not(complaint, Action.REISSUE_TALON, roles=roles,
+                                          situation=situation_of(complaint, today=today)) is None,
         "draft": AnswerDraft.objects.filter(complaint=complaint).first(),
         "steps": steps,
         "notes": notes,
@@ -110,7 +111,7 @@ def case(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "answer_signed": complaint.status in ANSWERED_STATES,
         "can_preview_answer": complaint.status in REVIEW_STATES | ANSWERED_STATES | {State.AWAITING_SIGNATURE},
         "inaction": complaint.appealed_act == AppealedAct.INACTION,
-        "late": any(row["event"].action == Action.SUBMIT and row["event"].data.get("late") for row in history),
+        "late": any(row["event"].action == Action.SUBMIT and row["event"].payload.late for row in history),
         # Issue 6, item 4: a channel that failed is flagged at the top; every notice is logged below.
         "delivery_problems": notices.delivery_problems(complaint),
         "notify_messages": list(notify_selectors.messages_for_complaint(complaint)),
@@ -132,37 +133,48 @@ def talon(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     complaint = selectors.staff_complaint(request.user, pk)
     if request.method == "POST":
         try:
-            issued = desk.issue_talon(actor=request.user, complaint=complaint)
+            event = lifecycle.reissue_talon(actor=request.user, complaint=complaint)
         except NotAllowed as exc:
             raise PermissionDenied from exc
         except Refused as exc:
             messages.error(request, exc.message)
             return redirect("bo-case", pk=complaint.pk)
-        return redirect("bo-letter-pdf", pk=issued.pk)
-    printed = Letter.objects.filter(complaint=complaint, kind=Letter.Kind.TALON).order_by("-pk").first()
+        issued = documents.issue_for_event(event)
+        return redirect("bo-letter-pdf", pk=issued[0].pk)
+    printed = document_selectors.latest(complaint, Letter.Kind.TALON)
     if printed is None:
         raise Http404
     return _pdf(bytes(printed.pdf), printed.filename)
+
+
+def answer_text(complaint: Complaint) -> AnswerText:
+    """The answer as it reads now: the executor's draft while under review, the complaint's once sent."""
+    if complaint.status in REVIEW_STATES:
+        draft = AnswerDraft.objects.filter(complaint=complaint).first()
+        if draft is not None:
+            return AnswerText(draft.outcome, draft.facts, draft.reasons, draft.legal_references)
+        return AnswerText("", "", "", "")
+    return AnswerText.of(complaint)
 
 
 @staff_required
 def answer_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The answer as a PDF letter: the draft while it is written, the signed letter once signed."""
     complaint = selectors.staff_complaint(request.user, pk)
-    signed = Letter.objects.filter(complaint=complaint, kind=Letter.Kind.ANSWER).order_by("-pk").first()
-    if signed is not None and complaint.status in ANSWERED_STATES:
-        return _pdf(bytes(signed.pdf), signed.filename)
+    if complaint.status in ANSWERED_STATES:
+        signed = document_selectors.applicant_copy(complaint, Letter.Kind.ANSWER)
+        if signed is not None:
+            return _pdf(bytes(signed.pdf), signed.filename)
     if complaint.status not in REVIEW_STATES | {State.AWAITING_SIGNATURE}:
         raise Http404
-    return _pdf(letter_documents.answer_preview(complaint, signer=None), f"{complaint.number}-answer-draft.pdf")
+    pdf = documents_render.answer(complaint, text=answer_text(complaint), signer=None, draft=True)
+    return _pdf(pdf, f"{complaint.number}-answer-draft.pdf")
 
 
 @staff_required
 def letter(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """A letter issued by the user's body, or on a complaint the user may read; the page to print it from."""
-    item = letter_documents.letters_for_staff(request.user).filter(pk=pk).first()
-    if item is None:
-        raise Http404
+    item = document_selectors.staff_letter(request.user, pk)
     in_reach = access.complaints_for_staff(request.user).filter(pk=item.complaint_id).exists()
     return render(request, "backoffice/letter.html", {"letter": item, "in_reach": in_reach,
                                                       "now": timezone.now()})
@@ -170,9 +182,7 @@ def letter(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @staff_required
 def letter_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    item = letter_documents.letters_for_staff(request.user).defer(None).filter(pk=pk).first()
-    if item is None:
-        raise Http404
+    item = document_selectors.staff_letter(request.user, pk, with_pdf=True)
     return _pdf(bytes(item.pdf), item.filename)
 
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from shagym.complaints import access
 from shagym.complaints.states import NotAllowed, Refused
-from shagym.directory.models import Role as StaffRole
+from shagym.directory.roles import Role
 from shagym.notify import services as notify_services
 
 from .. import notices
@@ -55,7 +55,7 @@ def _print_queue_page(request: AuthenticatedRequest, *, form: LetterPostedForm |
 @staff_required
 def print_queue(request: AuthenticatedRequest) -> HttpResponse:
     """Issue 6, item 5: the paper letters the user's offices must print and post (clerks and heads)."""
-    require_role(request, StaffRole.CLERK, StaffRole.HEAD)
+    require_role(request, Role.CLERK, Role.HEAD)
     return _print_queue_page(request)
 
 
@@ -63,7 +63,7 @@ def print_queue(request: AuthenticatedRequest) -> HttpResponse:
 @require_POST
 def letter_posted(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The clerk records that the printed letter went out. One service call; a refusal is an error on the page."""
-    require_role(request, StaffRole.CLERK, StaffRole.HEAD)
+    require_role(request, Role.CLERK, Role.HEAD)
     delivery = notices.staff_letter(request.user, pk)
     form = LetterPostedForm(request.POST)
     if form.is_valid():

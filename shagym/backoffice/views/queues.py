@@ -13,9 +13,9 @@ from shagym.complaints import access, selectors
 from shagym.complaints.models import Recommendation
 from shagym.complaints.states import State
 from shagym.directory.models import Organisation
-from shagym.directory.models import Role as StaffRole
+from shagym.directory.roles import Role
+from shagym.documents.selectors import letters_for_staff
 
-from ..letters import letters_for_staff
 from .common import AuthenticatedRequest, paginate, require_role, staff_required, staff_roles, today_and_tomorrow
 
 
@@ -28,18 +28,18 @@ def staff_home(request: AuthenticatedRequest) -> HttpResponse:
     roles = staff_roles(user)
     today, tomorrow = today_and_tomorrow()
     context: dict = {"roles": roles, "today": today}
-    if StaffRole.CLERK in roles:
+    if Role.CLERK in roles:
         context["desk"] = {
             "received": selectors.desk_queue(user, State.RECEIVED).count(),
             "forwarding": selectors.desk_queue(user, State.FORWARDING).count(),
             "deliver": selectors.desk_queue(user, State.DECIDED).count(),
         }
-    if StaffRole.HEAD in roles:
+    if Role.HEAD in roles:
         context["inbox"] = {
             "unassigned": selectors.head_inbox(user).count(),
             "signature": selectors.awaiting_signature(user).count(),
         }
-    if roles & {StaffRole.EXECUTOR, StaffRole.INSPECTOR}:
+    if roles & {Role.EXECUTOR, Role.INSPECTOR}:
         context["mine"] = selectors.deadline_counts(
             selectors.executor_queue(user), today=today, tomorrow=tomorrow
         )
@@ -66,7 +66,7 @@ DESK_SECTIONS = [
 
 @staff_required
 def desk(request: AuthenticatedRequest) -> HttpResponse:
-    require_role(request, StaffRole.CLERK)
+    require_role(request, Role.CLERK)
     user = request.user
     sections = [
         {
@@ -79,8 +79,8 @@ def desk(request: AuthenticatedRequest) -> HttpResponse:
         }
         for key, status, title, hint in DESK_SECTIONS
     ]
-    offices = access.organisation_ids(user, StaffRole.CLERK, StaffRole.HEAD)
-    letters = letters_for_staff(user).filter(organisation_id__in=offices)[:10]
+    offices = access.organisation_ids(user, Role.CLERK, Role.HEAD)
+    letters = letters_for_staff(user).defer("pdf").filter(organisation_id__in=offices)[:10]
     today, tomorrow = today_and_tomorrow()
     return render(request, "backoffice/desk.html",
                   {"sections": sections, "letters": letters, "today": today, "tomorrow": tomorrow})
@@ -88,9 +88,9 @@ def desk(request: AuthenticatedRequest) -> HttpResponse:
 
 @staff_required
 def inbox(request: AuthenticatedRequest) -> HttpResponse:
-    require_role(request, StaffRole.HEAD)
+    require_role(request, Role.HEAD)
     user = request.user
-    heads = access.organisation_ids(user, StaffRole.HEAD)
+    heads = access.organisation_ids(user, Role.HEAD)
     today, tomorrow = today_and_tomorrow()
     return render(
         request,
@@ -110,7 +110,7 @@ def inbox(request: AuthenticatedRequest) -> HttpResponse:
 
 @staff_required
 def mine(request: AuthenticatedRequest) -> HttpResponse:
-    require_role(request, StaffRole.EXECUTOR, StaffRole.INSPECTOR)
+    require_role(request, Role.EXECUTOR, Role.INSPECTOR)
     user = request.user
     queue = selectors.executor_queue(user)
     today, tomorrow = today_and_tomorrow()
@@ -167,7 +167,7 @@ def bodies(request: AuthenticatedRequest) -> HttpResponse:
 def recommendations(request: AuthenticatedRequest) -> HttpResponse:
     """RULES §24: the recommendations issued (inspectors) or received (heads), and their execution."""
     user = request.user
-    if not (access.is_inspector(user) or access.organisation_ids(user, StaffRole.HEAD)):
+    if not (access.is_inspector(user) or access.organisation_ids(user, Role.HEAD)):
         raise PermissionDenied
     status = request.GET.get("status", "")
     qs = selectors.recommendations_for_staff(user)
@@ -182,8 +182,8 @@ def recommendations(request: AuthenticatedRequest) -> HttpResponse:
             "status": status,
             "statuses": Recommendation.Status.choices,
             "today": today,
-            "heads": access.organisation_ids(user, StaffRole.HEAD),
-            "inspector_of": access.organisation_ids(user, StaffRole.INSPECTOR),
+            "heads": access.organisation_ids(user, Role.HEAD),
+            "inspector_of": access.organisation_ids(user, Role.INSPECTOR),
             "my_orgs": access.organisation_ids(user),
             "is_inspector": access.is_inspector(user),
         },

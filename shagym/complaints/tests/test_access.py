@@ -19,11 +19,10 @@ from shagym.complaints.states import (
     ExtensionGround,
     NotAllowed,
     Outcome,
-    Role,
     WithoutConsiderationGround,
 )
 from shagym.complaints.tests.factories import UserFactory, complaint_input, member
-from shagym.directory.models import Role as StaffRole
+from shagym.directory.roles import Role
 
 LATER = timezone.make_aware(dt.datetime(2026, 11, 20, 10, 0))  # after every due date of these complaints
 REASONS = "Заңның 25-бабына сәйкес."
@@ -57,7 +56,8 @@ OUTSIDER_ATTEMPTS: dict[str, tuple[str, Attempt]] = {
     "forward": ("forwarding", lambda c, u, x: services.forward_complaint(actor=u, complaint=c, now=x.now)),
     "redirect": (
         "registered",
-        lambda c, u, x: services.redirect_complaint(actor=u, complaint=c, target=x.other_body, now=x.now),
+        lambda c, u, x: services.redirect_complaint(actor=u, complaint=c, target=x.other_body, reason="Құзыретінде емес.",
+                                                            now=x.now),
     ),
     "request_content": (
         "registered",
@@ -188,7 +188,7 @@ def test_failed_registration_by_the_outsider_uses_no_number(received, outsider, 
     with not_allowed(received):
         services.register_complaint(actor=outsider, complaint=received, now=now)
 
-    complaint = services.register_complaint(actor=clerk, complaint=received, now=now)
+    complaint = services.register_complaint(actor=clerk, complaint=received, now=now).complaint
 
     assert complaint.number.endswith("-00001")
 
@@ -222,7 +222,7 @@ def test_another_applicant_cannot_file_a_second_tier_complaint(decided, quality_
 
 @pytest.fixture
 def other_executor(ministry):
-    return member(UserFactory(username="other_executor"), ministry, StaffRole.EXECUTOR)
+    return member(UserFactory(username="other_executor"), ministry, Role.EXECUTOR)
 
 
 def test_executor_not_assigned_cannot_extend(under_review, other_executor, now):
@@ -273,7 +273,7 @@ def test_staff_of_an_inactive_body_lose_their_roles(registered, ministry, now):
     ministry.is_active = False
     ministry.save()
     clerk = UserFactory(username="late_clerk")
-    member(clerk, ministry, StaffRole.CLERK)
+    member(clerk, ministry, Role.CLERK)
 
     assert access.roles_for(clerk, registered) == set()
     assert not access.complaints_for_staff(clerk).exists()
@@ -304,7 +304,7 @@ def test_executor_has_no_role_before_he_is_assigned(registered, executor):
 
 @pytest.fixture
 def other_bodys_complaint(applicant, other_body, now):
-    return services.submit_complaint(actor=applicant, data=complaint_input(reviewing_body=other_body), now=now)
+    return services.submit_complaint(actor=applicant, data=complaint_input(reviewing_body=other_body), now=now).complaint
 
 
 def test_staff_see_the_complaints_their_body_holds(registered, other_bodys_complaint, clerk, head, executor):
@@ -372,7 +372,7 @@ def test_forwarded_complaint_moves_to_the_reviewing_body(forwarding, provider_cl
 
 
 def test_redirected_complaint_leaves_the_old_body(registered, clerk, outsider, other_body, now):
-    services.redirect_complaint(actor=clerk, complaint=registered, target=other_body, now=now)
+    services.redirect_complaint(actor=clerk, complaint=registered, target=other_body, reason="Құзыретінде емес.", now=now)
 
     assert not access.complaints_for_staff(clerk).exists()
     assert list(access.complaints_for_staff(outsider)) == [registered]

@@ -3,7 +3,8 @@ import pytest
 from shagym.complaints import demo
 from shagym.complaints.models import Complaint
 from shagym.complaints.states import State
-from shagym.directory.models import Organisation, Role, Service, Territory
+from shagym.directory.models import Organisation, Service, Territory
+from shagym.directory.roles import Role
 
 
 @pytest.mark.django_db

@@ -20,18 +20,24 @@ from shagym.complaints.states import (
     AppealedAct,
     ApplicantKind,
     Channel,
+    ConfirmData,
+    DeliverData,
     DeliveryMethod,
     ExtensionGround,
+    MoveData,
     Outcome,
-    Role,
+    RecommendData,
+    ReportData,
     State,
+    SubmitData,
+    SupplyData,
     TermType,
     WithoutConsiderationGround,
 )
 from shagym.complaints.tests.factories import OrganisationFactory, UserFactory, complaint_input, member
 from shagym.directory.calendar import current_calendar
 from shagym.directory.models import CalendarOverride, OrganisationKind
-from shagym.directory.models import Role as StaffRole
+from shagym.directory.roles import Role
 
 REASONS = "Заңның 25-бабына сәйкес құжаттар толық тапсырылған."
 
@@ -63,8 +69,8 @@ def appended(complaint: Complaint, action: Action, *, actor, role: Role, before:
     event = ComplaintEvent.objects.filter(complaint=complaint).order_by("pk").last()
     assert event is not None
     assert (event.action, event.actor, event.role) == (action, actor, role)
-    assert (event.before["status"], event.after["status"]) == (before, after)
-    assert event.after == reloaded(complaint).snapshot()
+    assert (event.old.status, event.new.status) == (before, after)
+    assert event.new == reloaded(complaint).snapshot()
     return event
 
 
@@ -96,24 +102,19 @@ def not_allowed(*complaints: Complaint):
 
 
 @pytest.fixture
-def provider_head(provider):
-    return member(UserFactory(username="provider_head"), provider, StaffRole.HEAD)
-
-
-@pytest.fixture
 def second_executor(ministry):
-    return member(UserFactory(username="second_executor"), ministry, StaffRole.EXECUTOR)
+    return member(UserFactory(username="second_executor"), ministry, Role.EXECUTOR)
 
 
 def under_review_at(body, *, applicant, addressee_kind, now) -> tuple[Complaint, object]:
     """A complaint addressed to `body`, registered there and given to an executor of its own staff."""
     clerk, head, executor = (
         member(UserFactory(username=f"{body.key}-{role}"), body, role)
-        for role in (StaffRole.CLERK, StaffRole.HEAD, StaffRole.EXECUTOR)
+        for role in (Role.CLERK, Role.HEAD, Role.EXECUTOR)
     )
     complaint = services.submit_complaint(
         actor=applicant, data=complaint_input(reviewing_body=body, addressee_kind=addressee_kind), now=now
-    )
+    ).complaint
     services.register_complaint(actor=clerk, complaint=complaint, now=now)
     services.assign_executor(actor=head, complaint=complaint, executor=executor, now=now)
     return complaint, executor
@@ -124,7 +125,7 @@ def under_review_at(body, *, applicant, addressee_kind, now) -> tuple[Complaint,
 
 
 def test_applicant_files_on_the_portal(applicant, ministry, now):
-    complaint = services.submit_complaint(actor=applicant, data=complaint_input(reviewing_body=ministry), now=now)
+    complaint = services.submit_complaint(actor=applicant, data=complaint_input(reviewing_body=ministry), now=now).complaint
 
     complaint = reloaded(complaint)
     assert complaint.status == State.RECEIVED
@@ -139,8 +140,8 @@ def test_applicant_files_on_the_portal(applicant, ministry, now):
     event = complaint.events.get()
     assert (event.action, event.actor, event.role) == (Action.SUBMIT, applicant, Role.APPLICANT)
     assert event.before == {}
-    assert event.after["status"] == State.RECEIVED
-    assert event.data == {"late": False, "parent": None}
+    assert event.new.status == State.RECEIVED
+    assert event.payload == SubmitData(late=False, parent_id=None)
 
 
 @pytest.mark.parametrize(
@@ -166,7 +167,7 @@ def test_paper_complaint_without_officials_is_accepted(clerk, ministry, now):
     # RULES §4 (АППК 64(1)): acceptance may not be refused; the office asks for missing content later.
     data = complaint_input(reviewing_body=ministry, channel=Channel.OFFICE, officials=[])
 
-    complaint = services.submit_complaint(actor=clerk, data=data, now=now)
+    complaint = services.submit_complaint(actor=clerk, data=data, now=now).complaint
 
     assert complaint.status == State.RECEIVED
     assert not complaint.officials.exists()
@@ -175,7 +176,7 @@ def test_paper_complaint_without_officials_is_accepted(clerk, ministry, now):
 def test_clerk_records_a_complaint_received_at_his_body_for_another(provider_clerk, provider, ministry, now):
     data = complaint_input(reviewing_body=ministry, respondent=provider, channel=Channel.OFFICE)
 
-    complaint = services.submit_complaint(actor=provider_clerk, data=data, holder=provider, now=now)
+    complaint = services.submit_complaint(actor=provider_clerk, data=data, holder=provider, now=now).complaint
 
     assert (complaint.holder, complaint.reviewing_body) == (provider, ministry)
     assert complaint.received_by == provider_clerk
@@ -202,8 +203,8 @@ def test_legal_entity_files_with_bin_and_letter(applicant, ministry, now):
 def test_retried_submission_returns_the_same_complaint(applicant, ministry, now):
     data = complaint_input(reviewing_body=ministry)
 
-    first = services.submit_complaint(actor=applicant, data=data, idempotency_key="k-1", now=now)
-    second = services.submit_complaint(actor=applicant, data=data, idempotency_key="k-1", now=moment(2, 11))
+    first = services.submit_complaint(actor=applicant, data=data, idempotency_key="k-1", now=now).complaint
+    second = services.submit_complaint(actor=applicant, data=data, idempotency_key="k-1", now=moment(2, 11)).complaint
 
     assert second.pk == first.pk
     assert Complaint.objects.count() == 1
@@ -213,13 +214,13 @@ def test_retried_submission_returns_the_same_complaint(applicant, ministry, now)
 def test_idempotency_key_of_another_applicant_returns_nothing_of_theirs(applicant, ministry, now):
     first = services.submit_complaint(
         actor=applicant, data=complaint_input(reviewing_body=ministry), idempotency_key="k-1", now=now
-    )
+    ).complaint
     stranger = UserFactory(username="stranger")
 
     try:
         other = services.submit_complaint(
             actor=stranger, data=complaint_input(reviewing_body=ministry), idempotency_key="k-1", now=now
-        )
+        ).complaint
     except (states.Refused, states.NotAllowed):
         return
     assert other.pk != first.pk
@@ -300,7 +301,7 @@ def test_late_complaint_is_accepted_and_flagged(applicant, ministry, now):
     # RULES §7 (АППК 92): 3 months from the day the applicant learned of it; late is accepted, only flagged.
     data = complaint_input(reviewing_body=ministry, learned_on=dt.date(2026, 8, 1))
 
-    complaint = services.submit_complaint(actor=applicant, data=data, now=moment(3))
+    complaint = services.submit_complaint(actor=applicant, data=data, now=moment(3)).complaint
 
     assert complaint.status == State.RECEIVED
     assert complaint.events.get().data["late"] is True
@@ -309,7 +310,7 @@ def test_late_complaint_is_accepted_and_flagged(applicant, ministry, now):
 def test_complaint_on_the_last_day_of_the_filing_term_is_in_time(applicant, ministry):
     data = complaint_input(reviewing_body=ministry, learned_on=dt.date(2026, 8, 3))
 
-    complaint = services.submit_complaint(actor=applicant, data=data, now=moment(3, 23))
+    complaint = services.submit_complaint(actor=applicant, data=data, now=moment(3, 23)).complaint
 
     assert complaint.events.get().data["late"] is False
 
@@ -319,7 +320,7 @@ def test_complaint_posted_on_the_last_day_of_the_filing_term_is_in_time(clerk, m
         reviewing_body=ministry, channel=Channel.POST, learned_on=dt.date(2026, 8, 3), postmark_date=day(3)
     )
 
-    complaint = services.submit_complaint(actor=clerk, data=data, now=moment(6))
+    complaint = services.submit_complaint(actor=clerk, data=data, now=moment(6)).complaint
 
     assert complaint.events.get().data["late"] is False
 
@@ -328,7 +329,7 @@ def test_filing_term_ending_on_a_sunday_runs_to_monday(applicant, ministry, now)
     # 1 August + 3 months = Sunday 1 November 2026; filed on Monday 2 November.
     data = complaint_input(reviewing_body=ministry, learned_on=dt.date(2026, 8, 1))
 
-    complaint = services.submit_complaint(actor=applicant, data=data, now=now)
+    complaint = services.submit_complaint(actor=applicant, data=data, now=now).complaint
 
     assert complaint.events.get().data["late"] is False
 
@@ -338,7 +339,7 @@ def test_filing_term_ending_on_a_sunday_runs_to_monday(applicant, ministry, now)
 
 
 def test_clerk_registers_with_a_number_and_a_term_of_5_working_days(received, clerk, ministry, now):
-    complaint = services.register_complaint(actor=clerk, complaint=received, now=now)
+    complaint = services.register_complaint(actor=clerk, complaint=received, now=now).complaint
 
     complaint = reloaded(complaint)
     assert complaint.status == State.REGISTERED
@@ -362,9 +363,9 @@ def test_numbers_run_in_sequence_per_body_and_year(applicant, clerk, ministry, n
             actor=clerk,
             complaint=services.submit_complaint(
                 actor=applicant, data=complaint_input(reviewing_body=ministry), now=now
-            ),
+            ).complaint,
             now=now,
-        ).number
+        ).complaint.number
         for _ in range(2)
     ]
 
@@ -374,9 +375,9 @@ def test_numbers_run_in_sequence_per_body_and_year(applicant, clerk, ministry, n
 def test_complaint_received_on_saturday_is_registered_on_monday(applicant, clerk, ministry):
     complaint = services.submit_complaint(
         actor=applicant, data=complaint_input(reviewing_body=ministry), now=moment(7, 12)
-    )
+    ).complaint
 
-    complaint = services.register_complaint(actor=clerk, complaint=complaint, now=moment(9, 9))
+    complaint = services.register_complaint(actor=clerk, complaint=complaint, now=moment(9, 9)).complaint
 
     assert complaint.registered_on == day(9)
     assert complaint.due_date == day(16)
@@ -386,9 +387,9 @@ def test_quality_authority_has_15_working_days(applicant, quality_authority, min
     data = complaint_input(
         reviewing_body=quality_authority, respondent=ministry, addressee_kind=AddresseeKind.QUALITY_AUTHORITY
     )
-    complaint = services.submit_complaint(actor=applicant, data=data, now=now)
+    complaint = services.submit_complaint(actor=applicant, data=data, now=now).complaint
 
-    complaint = services.register_complaint(actor=qa_clerk, complaint=complaint, now=now)
+    complaint = services.register_complaint(actor=qa_clerk, complaint=complaint, now=now).complaint
 
     assert (complaint.term_type, complaint.term_days) == (TermType.QUALITY_AUTHORITY, 15)
     assert complaint.due_date == day(23)
@@ -396,9 +397,9 @@ def test_quality_authority_has_15_working_days(applicant, quality_authority, min
 
 def test_administrative_complaint_has_20_working_days(applicant, clerk, ministry, now):
     data = complaint_input(reviewing_body=ministry, public_service=False)
-    complaint = services.submit_complaint(actor=applicant, data=data, now=now)
+    complaint = services.submit_complaint(actor=applicant, data=data, now=now).complaint
 
-    complaint = services.register_complaint(actor=clerk, complaint=complaint, now=now)
+    complaint = services.register_complaint(actor=clerk, complaint=complaint, now=now).complaint
 
     assert (complaint.term_type, complaint.term_days) == (TermType.ADMINISTRATIVE, 20)
     assert complaint.due_date == day(30)
@@ -407,7 +408,7 @@ def test_administrative_complaint_has_20_working_days(applicant, clerk, ministry
 def test_calendar_override_moves_the_due_date_at_registration(received, clerk, now):
     CalendarOverride.objects.create(day=day(5), working=False, reason="Тәуелсіздік", reference="ҚР Үкіметі")
 
-    complaint = services.register_complaint(actor=clerk, complaint=received, now=now)
+    complaint = services.register_complaint(actor=clerk, complaint=received, now=now).complaint
 
     assert complaint.due_date == day(10)
     assert complaint.calendar_version == current_calendar().version
@@ -419,9 +420,9 @@ def test_complaint_filed_with_the_appealed_body_waits_to_be_forwarded(
 ):
     complaint = services.submit_complaint(
         actor=applicant, data=complaint_input(reviewing_body=ministry, respondent=provider), holder=provider, now=now
-    )
+    ).complaint
 
-    complaint = services.register_complaint(actor=provider_clerk, complaint=complaint, now=now)
+    complaint = services.register_complaint(actor=provider_clerk, complaint=complaint, now=now).complaint
 
     complaint = reloaded(complaint)
     assert complaint.status == State.FORWARDING
@@ -453,7 +454,7 @@ def test_executor_cannot_register(received, executor, now):
 
 
 def test_appealed_body_forwards_to_the_reviewing_body(forwarding, provider_clerk, provider, ministry):
-    complaint = services.forward_complaint(actor=provider_clerk, complaint=forwarding, now=moment(3))
+    complaint = services.forward_complaint(actor=provider_clerk, complaint=forwarding, now=moment(3)).complaint
 
     complaint = reloaded(complaint)
     assert complaint.status == State.RECEIVED
@@ -467,14 +468,14 @@ def test_appealed_body_forwards_to_the_reviewing_body(forwarding, provider_clerk
         before=State.FORWARDING,
         after=State.RECEIVED,
     )
-    assert event.data == {"from": provider.pk, "to": ministry.pk}
-    assert event.before["forward_due"] == "2026-11-05"
+    assert event.payload == MoveData(from_body=provider.pk, to_body=ministry.pk)
+    assert event.old.forward_due == day(5)
 
 
 def test_reviewing_body_registers_a_forwarded_complaint_from_its_own_receipt(forwarding, provider_clerk, clerk):
     services.forward_complaint(actor=provider_clerk, complaint=forwarding, now=moment(3))
 
-    complaint = services.register_complaint(actor=clerk, complaint=forwarding, now=moment(3, 15))
+    complaint = services.register_complaint(actor=clerk, complaint=forwarding, now=moment(3, 15)).complaint
 
     assert complaint.status == State.REGISTERED
     assert complaint.registered_on == day(3)
@@ -488,7 +489,7 @@ def test_only_a_complaint_waiting_to_be_forwarded_is_forwarded(registered, clerk
 
 
 def test_appealed_body_satisfies_the_demands_in_full(forwarding, provider_head, now):
-    complaint = services.satisfy_in_full(actor=provider_head, complaint=forwarding, text="Анықтама берілді.", now=now)
+    complaint = services.satisfy_in_full(actor=provider_head, complaint=forwarding, text="Анықтама берілді.", now=now).complaint
 
     complaint = reloaded(complaint)
     assert complaint.status == State.SATISFIED_BY_RESPONDENT
@@ -513,7 +514,7 @@ def test_only_the_appealed_body_can_satisfy_in_full(applicant, ministry, provide
         data=complaint_input(reviewing_body=ministry, respondent=another_provider),
         holder=provider,
         now=now,
-    )
+    ).complaint
     services.register_complaint(actor=provider_clerk, complaint=complaint, now=now)
 
     with refused(complaint, "state"):
@@ -553,20 +554,26 @@ def test_complaint_outside_competence_is_redirected(request, clerk, ministry, ot
     assert (complaint.holder, complaint.reviewing_body, complaint.forwarded_from) == (other_body, other_body, ministry)
     assert complaint.due_date is None
     event = appended(complaint, Action.REDIRECT, actor=clerk, role=Role.CLERK, before=before, after=State.RECEIVED)
-    assert event.data == {"from": ministry.pk, "to": other_body.pk, "reason": "Құзыретінде емес."}
+    assert event.payload == MoveData(from_body=ministry.pk, to_body=other_body.pk, reason="Құзыретінде емес.")
 
 
 @pytest.mark.parametrize("target", ["none", "ministry"])
 def test_redirect_needs_another_body(registered, clerk, ministry, now, target):
     with refused(registered, "invalid", "target"):
         services.redirect_complaint(
-            actor=clerk, complaint=registered, target=ministry if target == "ministry" else None, now=now
+            actor=clerk, complaint=registered, target=ministry if target == "ministry" else None, reason="Р.", now=now
         )
+
+
+def test_redirect_tells_the_applicant_why(registered, clerk, other_body, now):
+    # RULES §9 (АППК 65): the applicant is told, so the reason is required.
+    with refused(registered, "invalid", "reason"):
+        services.redirect_complaint(actor=clerk, complaint=registered, target=other_body, reason="  ", now=now)
 
 
 def test_complaint_under_review_is_not_redirected(under_review, clerk, other_body, now):
     with refused(under_review, "state"):
-        services.redirect_complaint(actor=clerk, complaint=under_review, target=other_body, now=now)
+        services.redirect_complaint(actor=clerk, complaint=under_review, target=other_body, reason="Р.", now=now)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -574,7 +581,7 @@ def test_complaint_under_review_is_not_redirected(under_review, clerk, other_bod
 
 
 def test_missing_content_is_requested_with_a_term(registered, clerk, now):
-    complaint = services.request_content(actor=clerk, complaint=registered, missing="ЖСН көрсетілмеген.", now=now)
+    complaint = services.request_content(actor=clerk, complaint=registered, missing="ЖСН көрсетілмеген.", now=now).complaint
 
     complaint = reloaded(complaint)
     assert complaint.status == State.AWAITING_CONTENT
@@ -592,7 +599,7 @@ def test_missing_content_is_requested_with_a_term(registered, clerk, now):
 
 
 def test_executor_requests_content_during_review_with_his_own_term(under_review, executor, now):
-    complaint = services.request_content(actor=executor, complaint=under_review, missing="Мекенжай.", days=2, now=now)
+    complaint = services.request_content(actor=executor, complaint=under_review, missing="Мекенжай.", days=2, now=now).complaint
 
     assert complaint.status == State.AWAITING_CONTENT
     assert complaint.content_due == day(4)
@@ -623,7 +630,7 @@ def test_content_is_not_requested_once_the_draft_is_written(awaiting_signature, 
 
 
 def test_supplied_content_resumes_registration(awaiting_content, applicant, now):
-    complaint = services.supply_content(actor=applicant, complaint=awaiting_content, text="ЖСН: 900517300011", now=now)
+    complaint = services.supply_content(actor=applicant, complaint=awaiting_content, text="ЖСН: 900517300011", now=now).complaint
 
     complaint = reloaded(complaint)
     assert complaint.status == State.REGISTERED
@@ -636,13 +643,13 @@ def test_supplied_content_resumes_registration(awaiting_content, applicant, now)
         before=State.AWAITING_CONTENT,
         after=State.REGISTERED,
     )
-    assert event.data == {"text": "ЖСН: 900517300011"}
+    assert event.payload == SupplyData(text="ЖСН: 900517300011")
 
 
 def test_supplied_content_resumes_the_review(under_review, executor, clerk, now):
     services.request_content(actor=executor, complaint=under_review, missing="Мекенжай.", now=now)
 
-    complaint = services.supply_content(actor=clerk, complaint=under_review, text="Мекенжай: Астана.", now=moment(3))
+    complaint = services.supply_content(actor=clerk, complaint=under_review, text="Мекенжай: Астана.", now=moment(3)).complaint
 
     assert complaint.status == State.UNDER_REVIEW
     assert complaint.executor is not None
@@ -680,7 +687,7 @@ def test_complaint_is_not_returned_before_the_content_term_ends(awaiting_content
 
 
 def test_complaint_is_returned_once_the_content_term_has_passed(awaiting_content, clerk):
-    complaint = services.return_complaint(actor=clerk, complaint=awaiting_content, now=moment(10))
+    complaint = services.return_complaint(actor=clerk, complaint=awaiting_content, now=moment(10)).complaint
 
     complaint = reloaded(complaint)
     assert complaint.status == State.RETURNED
@@ -699,7 +706,7 @@ def test_complaint_not_awaiting_content_is_not_returned(registered, clerk):
 
 
 def test_head_appoints_the_executor(registered, head, executor, now):
-    complaint = services.assign_executor(actor=head, complaint=registered, executor=executor, now=now)
+    complaint = services.assign_executor(actor=head, complaint=registered, executor=executor, now=now).complaint
 
     complaint = reloaded(complaint)
     assert complaint.status == State.UNDER_REVIEW
@@ -739,7 +746,7 @@ def test_executor_is_required(registered, head, now):
 def test_appealed_official_cannot_review_the_complaint(registered, head, ministry, now):
     # RULES §10 (АППК 97(2)): the complaint appeals "бөлім басшысы Қасымов Б.Т.".
     appealed = member(
-        UserFactory(username="kasymov", last_name="Қасымов", first_name="Бауыржан"), ministry, StaffRole.EXECUTOR
+        UserFactory(username="kasymov", last_name="Қасымов", first_name="Бауыржан"), ministry, Role.EXECUTOR
     )
 
     with refused(registered, "invalid", "executor"):
@@ -771,7 +778,7 @@ def test_term_is_extended_by_working_days(request, under_review, now, persona):
         ground=ExtensionGround.MORE_INFORMATION,
         reasons=" Ведомстводан ақпарат күтілуде. ",
         now=now,
-    )
+    ).complaint
 
     complaint = reloaded(complaint)
     assert complaint.status == State.EXTENDED
@@ -800,7 +807,7 @@ def test_term_is_extended_by_at_most_10_working_days(under_review, executor, now
         ground=ExtensionGround.FURTHER_STUDY,
         reasons="Тексеру.",
         now=now,
-    )
+    ).complaint
 
     assert complaint.due_date == day(23)
 
@@ -813,7 +820,7 @@ def test_quality_authority_extends_its_term(qa_under_review, inspector, now):
         ground=ExtensionGround.FURTHER_STUDY,
         reasons="Тексеру.",
         now=now,
-    )
+    ).complaint
 
     assert complaint.status == State.EXTENDED
     assert complaint.due_date == dt.date(2026, 12, 7)  # 23 November + 10 working days
@@ -921,7 +928,7 @@ def test_extension_adds_its_days_to_the_due_date_in_force(under_review, executor
 
     complaint = services.extend_term(
         actor=executor, complaint=under_review, days=3, ground=ExtensionGround.FURTHER_STUDY, reasons="Т.", now=now
-    )
+    ).complaint
 
     assert complaint.due_date == day(12)  # 9 November (in force) + 3 working days
 
@@ -930,7 +937,7 @@ def test_extension_adds_its_days_to_the_due_date_in_force(under_review, executor
 def test_extension_notice_is_recorded(request, extended, now, persona):
     actor = request.getfixturevalue(persona)
 
-    complaint = services.record_extension_notice(actor=actor, complaint=extended, channel="post", now=moment(4))
+    complaint = services.record_extension_notice(actor=actor, complaint=extended, channel="post", now=moment(4)).complaint
 
     complaint = reloaded(complaint)
     assert complaint.status == State.EXTENDED
@@ -1022,7 +1029,7 @@ def test_executor_drafts_the_reasoned_answer(under_review, executor, now, outcom
         facts="Құжаттар толық.",
         legal_references="Заң 25-бап",
         now=now,
-    )
+    ).complaint
 
     complaint = reloaded(complaint)
     assert complaint.status == State.AWAITING_SIGNATURE
@@ -1044,7 +1051,7 @@ def test_executor_drafts_the_reasoned_answer(under_review, executor, now, outcom
 def test_draft_is_written_during_an_extended_review(extended, executor, now):
     complaint = services.propose_decision(
         actor=executor, complaint=extended, outcome=Outcome.CANCEL, reasons=REASONS, now=now
-    )
+    ).complaint
 
     assert complaint.status == State.AWAITING_SIGNATURE
     assert complaint.extension_days == 3
@@ -1070,7 +1077,7 @@ def test_draft_is_written_only_during_review(registered, head, now):
 def test_head_returns_the_draft_to_the_review(awaiting_signature, head, now):
     complaint = services.return_draft(
         actor=head, complaint=awaiting_signature, comment=" Негіздерін толықтыру. ", now=now
-    )
+    ).complaint
 
     assert reloaded(complaint).status == State.UNDER_REVIEW
     event = appended(
@@ -1087,7 +1094,7 @@ def test_head_returns_the_draft_to_the_review(awaiting_signature, head, now):
 def test_returned_draft_of_an_extended_review_goes_back_to_extended(extended, executor, head, now):
     services.propose_decision(actor=executor, complaint=extended, outcome=Outcome.REFUSE, reasons=REASONS, now=now)
 
-    complaint = services.return_draft(actor=head, complaint=extended, comment="Толықтыру.", now=now)
+    complaint = services.return_draft(actor=head, complaint=extended, comment="Толықтыру.", now=now).complaint
 
     assert reloaded(complaint).status == State.EXTENDED
     appended(
@@ -1111,7 +1118,7 @@ def test_executor_cannot_return_his_own_draft(awaiting_signature, executor, now)
 
 
 def test_head_signs_the_decision(awaiting_signature, head):
-    complaint = services.sign_decision(actor=head, complaint=awaiting_signature, now=moment(4))
+    complaint = services.sign_decision(actor=head, complaint=awaiting_signature, now=moment(4)).complaint
 
     complaint = reloaded(complaint)
     assert complaint.status == State.DECIDED
@@ -1146,7 +1153,7 @@ def test_nothing_to_sign_without_a_draft(under_review, head, now):
 def test_head_leaves_the_complaint_without_consideration(under_review, head, now, ground):
     complaint = services.leave_without_consideration(
         actor=head, complaint=under_review, ground=ground, comment=" № 12 шешім. ", now=now
-    )
+    ).complaint
 
     complaint = reloaded(complaint)
     assert complaint.status == State.LEFT_WITHOUT_CONSIDERATION
@@ -1198,7 +1205,7 @@ def test_applicant_withdraws_before_the_decision(request, applicant, now, start)
 def test_clerk_records_a_written_withdrawal(clerk, ministry, now):
     complaint = services.submit_complaint(
         actor=clerk, data=complaint_input(reviewing_body=ministry, channel=Channel.POST), now=now
-    )
+    ).complaint
     services.register_complaint(actor=clerk, complaint=complaint, now=now)
 
     services.withdraw_complaint(actor=clerk, complaint=complaint, reason="Жазбаша өтініш.", now=now)
@@ -1221,7 +1228,7 @@ def test_complaint_is_not_withdrawn_after_the_decision(request, applicant, now, 
 
 @pytest.mark.parametrize("method", list(DeliveryMethod))
 def test_answer_is_delivered(decided, clerk, method):
-    complaint = services.deliver_answer(actor=clerk, complaint=decided, method=method, now=moment(4))
+    complaint = services.deliver_answer(actor=clerk, complaint=decided, method=method, now=moment(4)).complaint
 
     complaint = reloaded(complaint)
     assert complaint.status == State.ANSWER_DELIVERED
@@ -1234,19 +1241,19 @@ def test_answer_is_delivered(decided, clerk, method):
         before=State.DECIDED,
         after=State.ANSWER_DELIVERED,
     )
-    assert event.data == {"method": method, "on": "2026-11-04"}
+    assert event.payload == DeliverData(method=method, delivered_on=day(4))
 
 
 def test_delivery_is_recorded_with_an_earlier_date(decided, clerk):
     complaint = services.deliver_answer(
         actor=clerk, complaint=decided, method=DeliveryMethod.POST, delivered_on=day(3), now=moment(5)
-    )
+    ).complaint
 
     assert complaint.delivered_on == day(3)
 
 
 def test_system_delivers_to_the_personal_cabinet(decided, now):
-    complaint = services.deliver_answer(actor=None, complaint=decided, method=DeliveryMethod.ELECTRONIC, now=now)
+    complaint = services.deliver_answer(actor=None, complaint=decided, method=DeliveryMethod.ELECTRONIC, now=now).complaint
 
     appended(
         complaint,
@@ -1279,7 +1286,7 @@ def test_unsigned_answer_is_not_delivered(awaiting_signature, clerk, now):
 def test_delivered_complaint_is_closed(request, delivered, persona):
     actor = request.getfixturevalue(persona) if persona else None
 
-    complaint = services.close_complaint(actor=actor, complaint=delivered, now=moment(5))
+    complaint = services.close_complaint(actor=actor, complaint=delivered, now=moment(5)).complaint
 
     complaint = reloaded(complaint)
     assert complaint.status == State.CLOSED
@@ -1311,7 +1318,7 @@ def test_executor_cannot_close(delivered, executor, now):
 def test_term_is_not_overdue_on_its_last_day(under_review):
     # Civil Code Art. 176: the term runs to 24:00 of 9 November.
     with unchanged(under_review):
-        assert services.mark_overdue(complaint=under_review, now=moment(9, 23)) is False
+        assert services.mark_overdue(complaint=under_review, now=moment(9, 23)) is None
 
 
 @pytest.mark.parametrize("start", ["registered", "under_review", "awaiting_signature"])
@@ -1319,7 +1326,7 @@ def test_silence_past_the_term_is_marked_once(request, start):
     complaint = request.getfixturevalue(start)
     before = State(complaint.status)
 
-    assert services.mark_overdue(complaint=complaint, now=moment(10)) is True
+    assert services.mark_overdue(complaint=complaint, now=moment(10)) is not None
 
     complaint = reloaded(complaint)
     assert complaint.status == before
@@ -1327,17 +1334,17 @@ def test_silence_past_the_term_is_marked_once(request, start):
     event = appended(complaint, Action.MARK_OVERDUE, actor=None, role=Role.SYSTEM, before=before, after=before)
     assert event.data == {"due_date": "2026-11-09"}
     with unchanged(complaint):
-        assert services.mark_overdue(complaint=complaint, now=moment(11)) is False
+        assert services.mark_overdue(complaint=complaint, now=moment(11)) is None
 
 
 def test_decided_complaint_is_not_overdue(decided):
     with unchanged(decided):
-        assert services.mark_overdue(complaint=decided, now=moment(20)) is False
+        assert services.mark_overdue(complaint=decided, now=moment(20)) is None
 
 
 def test_complaint_without_a_term_is_not_overdue(forwarding):
     with unchanged(forwarding):
-        assert services.mark_overdue(complaint=forwarding, now=moment(20)) is False
+        assert services.mark_overdue(complaint=forwarding, now=moment(20)) is None
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -1358,7 +1365,7 @@ def test_applicant_complains_about_the_answer_to_the_quality_authority(
         reasons="Келіспеймін.",
         demands="Шешімді қайта қарау.",
         now=moment(5),
-    )
+    ).complaint
 
     child = reloaded(child)
     assert child.status == State.RECEIVED
@@ -1369,7 +1376,7 @@ def test_applicant_complains_about_the_answer_to_the_quality_authority(
     assert child.appealed_act == AppealedAct.DECISION
     assert (child.term_type, child.term_days) == (TermType.QUALITY_AUTHORITY, 15)
     assert (child.iin, child.surname) == (parent.iin, parent.surname)
-    assert child.events.get().data == {"late": False, "parent": parent.number}
+    assert child.events.get().payload == SubmitData(late=False, parent_id=parent.pk)
     event = appended(
         parent, Action.SECOND_TIER_FILED, actor=applicant, role=Role.APPLICANT, before=before, after=before
     )
@@ -1385,7 +1392,7 @@ def test_silence_past_the_term_opens_the_second_tier(registered, applicant, qual
         reasons="Жауап жоқ.",
         demands="Қарау.",
         now=moment(10),
-    )
+    ).complaint
 
     assert child.appealed_act == AppealedAct.INACTION
     assert child.parent == registered
@@ -1402,9 +1409,9 @@ def test_quality_authority_registers_the_second_tier_with_15_working_days(
         reasons="Келіспеймін.",
         demands="Қарау.",
         now=moment(3),
-    )
+    ).complaint
 
-    child = services.register_complaint(actor=qa_clerk, complaint=child, now=moment(3))
+    child = services.register_complaint(actor=qa_clerk, complaint=child, now=moment(3)).complaint
 
     assert child.status == State.REGISTERED
     assert child.due_date == day(24)
@@ -1454,7 +1461,7 @@ def test_retried_second_tier_filing_returns_the_same_complaint(decided, applican
         demands="Қ.",
         idempotency_key="tier-2",
         now=now,
-    )
+    ).complaint
 
     retry = services.file_second_tier(
         actor=applicant,
@@ -1464,7 +1471,7 @@ def test_retried_second_tier_filing_returns_the_same_complaint(decided, applican
         demands="Қ.",
         idempotency_key="tier-2",
         now=now,
-    )
+    ).complaint
 
     assert retry.pk == first.pk
     assert history(decided).count(Action.SECOND_TIER_FILED) == 1
@@ -1497,11 +1504,11 @@ def test_second_tier_is_not_filed_about_a_closed_withdrawal(registered, applican
 
 
 def test_inspector_recommends_the_body_to_restore_the_rights(qa_under_review, inspector, ministry, now):
-    recommendation = services.recommend(
+    issued = services.recommend(
         actor=inspector, complaint=qa_under_review, body=ministry, text=" Анықтаманы беру. ", due_date=day(20), now=now
     )
 
-    recommendation.refresh_from_db()
+    recommendation = Recommendation.objects.get(pk=issued.payload.recommendation)
     assert recommendation.status == Recommendation.Status.ISSUED
     assert (recommendation.complaint, recommendation.body) == (qa_under_review, ministry)
     assert (recommendation.text, recommendation.due_date) == ("Анықтаманы беру.", day(20))
@@ -1513,7 +1520,8 @@ def test_inspector_recommends_the_body_to_restore_the_rights(qa_under_review, in
         before=State.UNDER_REVIEW,
         after=State.UNDER_REVIEW,
     )
-    assert event.data == {"body": ministry.pk, "due": "2026-11-20"}
+    assert event == issued
+    assert event.payload == RecommendData(recommendation=recommendation.pk, body=ministry.pk, due=day(20))
 
 
 @pytest.mark.parametrize(("changes", "field"), [({"text": " "}, "text"), ({"due_date": day(2)}, "due_date")])
@@ -1547,7 +1555,7 @@ def test_body_head_reports_execution(recommendation, head, qa_under_review):
         before=State.UNDER_REVIEW,
         after=State.UNDER_REVIEW,
     )
-    assert event.data == {"recommendation": recommendation.pk, "report": "Анықтама берілді."}
+    assert event.payload == ReportData(recommendation=recommendation.pk, report="Анықтама берілді.")
 
 
 def test_report_on_execution_must_not_be_empty(recommendation, head, qa_under_review, now):
@@ -1589,7 +1597,7 @@ def test_inspector_confirms_execution(recommendation, head, inspector, qa_under_
         before=State.UNDER_REVIEW,
         after=State.UNDER_REVIEW,
     )
-    assert event.data == {"recommendation": recommendation.pk, "accepted": True, "comment": ""}
+    assert event.payload == ConfirmData(recommendation=recommendation.pk, accepted=True, comment="")
 
 
 def test_inspector_sends_the_report_back(recommendation, head, inspector, qa_under_review):
@@ -1610,7 +1618,7 @@ def test_inspector_sends_the_report_back(recommendation, head, inspector, qa_und
         before=State.UNDER_REVIEW,
         after=State.UNDER_REVIEW,
     )
-    assert event.data == {"recommendation": recommendation.pk, "accepted": False, "comment": "Толық емес."}
+    assert event.payload == ConfirmData(recommendation=recommendation.pk, accepted=False, comment="Толық емес.")
     services.report_execution(actor=head, recommendation=recommendation, report="Енді толық.", now=moment(12))
     recommendation.refresh_from_db()
     assert recommendation.status == Recommendation.Status.REPORTED
@@ -1721,10 +1729,10 @@ def test_due_date_of_a_decided_complaint_is_not_revised(decided, administrator, 
 def test_journey_from_portal_to_closed_answer(under_review, executor, head, clerk, now):
     complaint = services.propose_decision(
         actor=executor, complaint=under_review, outcome=Outcome.PERFORM_ACTION, reasons=REASONS, now=now
-    )
-    complaint = services.sign_decision(actor=head, complaint=complaint, now=now)
-    complaint = services.deliver_answer(actor=clerk, complaint=complaint, method=DeliveryMethod.POST, now=now)
-    complaint = services.close_complaint(actor=clerk, complaint=complaint, now=now)
+    ).complaint
+    complaint = services.sign_decision(actor=head, complaint=complaint, now=now).complaint
+    complaint = services.deliver_answer(actor=clerk, complaint=complaint, method=DeliveryMethod.POST, now=now).complaint
+    complaint = services.close_complaint(actor=clerk, complaint=complaint, now=now).complaint
 
     assert reloaded(complaint).status == State.CLOSED
     assert complaint.due_date == day(9)

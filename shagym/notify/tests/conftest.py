@@ -9,8 +9,7 @@ import email
 import email.policy
 import socket
 import struct
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -34,12 +33,6 @@ def _notify_settings(settings, tmp_path):
     settings.SITE_URL = "https://shagym.example.kz"
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks) -> Callable[[], AbstractContextManager[Any]]:
-    """Run the after-commit hooks (and the tasks they enqueue) at the end of the block, as a real commit would."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
 def at(year: int, month: int, day: int, hour: int = 10, minute: int = 0) -> dt.datetime:
     """A moment in Almaty time."""
     return timezone.make_aware(dt.datetime(year, month, day, hour, minute))
@@ -51,12 +44,12 @@ MONDAY = at(2026, 11, 2)
 
 def portal_complaint(*, applicant, body, now: dt.datetime, **overrides: Any) -> Complaint:
     values: dict[str, Any] = {"email": "erlan@example.kz", "learned_on": now.date(), **overrides}
-    return services.submit_complaint(actor=applicant, data=complaint_input(reviewing_body=body, **values), now=now)
+    return services.submit_complaint(actor=applicant, data=complaint_input(reviewing_body=body, **values), now=now).complaint
 
 
 def paper_complaint(*, clerk, body, now: dt.datetime, **overrides: Any) -> Complaint:
     values: dict[str, Any] = {"channel": "office", "email": "", "learned_on": now.date(), **overrides}
-    return services.submit_complaint(actor=clerk, data=complaint_input(reviewing_body=body, **values), now=now)
+    return services.submit_complaint(actor=clerk, data=complaint_input(reviewing_body=body, **values), now=now).complaint
 
 
 # ---- A real SMTP server on loopback (aiosmtpd) -----------------------------------------------------------------

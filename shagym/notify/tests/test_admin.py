@@ -25,7 +25,7 @@ def admin_client_(client):
 def sent(applicant, clerk, ministry, committed):
     with committed():
         complaint = portal_complaint(applicant=applicant, body=ministry, now=MONDAY)
-        return complaints.register_complaint(actor=clerk, complaint=complaint, now=MONDAY)
+        return complaints.register_complaint(actor=clerk, complaint=complaint, now=MONDAY).complaint
 
 
 def test_the_outbox_shows_the_text_and_each_channel(admin_client_, sent):

@@ -10,7 +10,7 @@ from shagym.complaints import services as complaints
 from shagym.complaints.models import ComplaintEvent, Recommendation
 from shagym.complaints.states import Action
 from shagym.notify import compose
-from shagym.notify.catalog import EVENT_KINDS, NOTICE_ACTIONS, SPECS
+from shagym.notify.catalog import EVENT_KINDS, SPECS
 from shagym.notify.models import Audience, Kind
 
 from .conftest import MONDAY, portal_complaint
@@ -23,22 +23,22 @@ def decided(applicant, clerk, head, executor, ministry):
     ministry.name_kk = "«Әділет & Ко» министрлігі"
     ministry.save()
     complaint = portal_complaint(applicant=applicant, body=ministry, now=MONDAY)
-    complaint = complaints.register_complaint(actor=clerk, complaint=complaint, now=MONDAY)
-    complaint = complaints.assign_executor(actor=head, complaint=complaint, executor=executor, now=MONDAY)
+    complaint = complaints.register_complaint(actor=clerk, complaint=complaint, now=MONDAY).complaint
+    complaint = complaints.assign_executor(actor=head, complaint=complaint, executor=executor, now=MONDAY).complaint
     complaint = complaints.extend_term(actor=executor, complaint=complaint, days=2, ground="further_study",
-                                       reasons="Тексеру <жүргізіледі>.", now=MONDAY)
+                                       reasons="Тексеру <жүргізіледі>.", now=MONDAY).complaint
     complaint = complaints.propose_decision(actor=executor, complaint=complaint, outcome="perform",
-                                            reasons="Заң бойынша.", legal_references="25-бап", now=MONDAY)
-    return complaints.sign_decision(actor=head, complaint=complaint, now=MONDAY)
+                                            reasons="Заң бойынша.", legal_references="25-бап", now=MONDAY).complaint
+    return complaints.sign_decision(actor=head, complaint=complaint, now=MONDAY).complaint
 
 
-def test_every_kind_the_complaints_services_hand_over_is_known():
-    handed_over = {
+def test_every_kind_of_message_is_made_by_an_event_or_by_the_sweep():
+    by_events = {
         "received", "registered", "forwarded", "satisfied", "redirected", "content_requested", "returned",
         "assigned", "extended", "awaiting_signature", "decided", "left_without_consideration", "withdrawn",
-        "deemed_refused", "recommendation",
+        "deemed_refused", "overdue", "recommendation",
     }
-    assert set(NOTICE_ACTIONS) == handed_over
+    assert {k for kinds in EVENT_KINDS.values() for k in kinds} == by_events
     assert {k for kinds in EVENT_KINDS.values() for k in kinds} | {
         Kind.DUE_REMINDER, Kind.EXTENSION_NOTICE_REMINDER, Kind.EXTENSION_NOTICE_OVERDUE, Kind.FORWARD_REMINDER,
         Kind.FORWARD_OVERDUE, Kind.DIGEST,

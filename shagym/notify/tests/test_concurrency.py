@@ -72,7 +72,7 @@ def test_two_sweeps_at_once_mark_remind_and_tell_once(
     for registered in (at(2024, 12, 26), at(2024, 12, 30)):
         with time_machine.travel(registered, tick=False):
             complaint = portal_complaint(applicant=applicant, body=ministry, now=registered)
-            complaint = complaints.register_complaint(actor=clerk, complaint=complaint, now=registered)
+            complaint = complaints.register_complaint(actor=clerk, complaint=complaint, now=registered).complaint
             complaints.assign_executor(actor=head, complaint=complaint, executor=executor, now=registered)
             drain()
     a, b = Message.objects.filter(kind=Kind.REGISTERED).order_by("pk").values_list("complaint", flat=True)
@@ -117,7 +117,7 @@ def test_two_workers_on_one_delivery_send_it_once(applicant, clerk, ministry, qu
     with time_machine.travel(MONDAY, tick=False):
         complaint = portal_complaint(applicant=applicant, body=ministry, now=MONDAY)
         complaints.register_complaint(actor=clerk, complaint=complaint, now=MONDAY)
-        services.announce(kind="registered", complaint_id=complaint.pk)
+        services.announce_event(complaint.events.get(action=Action.REGISTER))
     email = Delivery.objects.get(message__kind=Kind.REGISTERED, medium=Medium.EMAIL)
     assert email.status == DeliveryStatus.PENDING
 

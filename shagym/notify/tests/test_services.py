@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 def registered_portal(applicant, clerk, ministry, committed):
     with committed():
         complaint = portal_complaint(applicant=applicant, body=ministry, now=MONDAY)
-        return complaints.register_complaint(actor=clerk, complaint=complaint, now=MONDAY)
+        return complaints.register_complaint(actor=clerk, complaint=complaint, now=MONDAY).complaint
 
 
 def channels(message: Message) -> dict[str, str]:
@@ -60,14 +60,18 @@ def test_announcing_an_event_again_sends_nothing(registered_portal, mailoutbox, 
     before = (Message.objects.count(), Delivery.objects.count(), len(mailoutbox))
     with time_machine.travel(MONDAY, tick=False), committed():
         assert services.announce_event(event) == []
-        services.hand_off(kind="registered", complaint_id=registered_portal.pk, extra={})
+        services.hand_off(event.pk)
         sweep.run()
     assert (Message.objects.count(), Delivery.objects.count(), len(mailoutbox)) == before
 
 
-def test_unknown_kind_is_ignored(registered_portal):
+def test_an_event_that_tells_nobody_makes_no_message(registered_portal, head, executor, committed):
+    complaints.assign_executor(actor=head, complaint=registered_portal, executor=executor, now=MONDAY)
     count = Message.objects.count()
-    services.hand_off(kind="no-such-kind", complaint_id=registered_portal.pk, extra={})
+    with committed():
+        event = complaints.record_hearing(actor=executor, complaint=registered_portal, held_on=MONDAY.date(),
+                                          notes="Тыңдалды.", now=MONDAY)
+    assert services.announce_event(event) == []
     assert Message.objects.count() == count
 
 
@@ -75,7 +79,7 @@ def test_assignment_goes_to_the_executor_and_the_draft_to_the_head(
     registered_portal, head, executor, committed, mailoutbox
 ):
     with committed():
-        complaint = complaints.assign_executor(actor=head, complaint=registered_portal, executor=executor, now=MONDAY)
+        complaint = complaints.assign_executor(actor=head, complaint=registered_portal, executor=executor, now=MONDAY).complaint
         complaints.propose_decision(actor=executor, complaint=complaint, outcome="perform", reasons="Заң", now=MONDAY)
     assigned = selectors.messages_for_staff(executor).get(kind=Kind.ASSIGNED)
     assert assigned.complaint == registered_portal
@@ -87,11 +91,11 @@ def test_assignment_goes_to_the_executor_and_the_draft_to_the_head(
 
 def test_the_decision_goes_out_with_the_answer_attached(registered_portal, head, executor, committed, mailoutbox):
     with committed():
-        complaint = complaints.assign_executor(actor=head, complaint=registered_portal, executor=executor, now=MONDAY)
+        complaint = complaints.assign_executor(actor=head, complaint=registered_portal, executor=executor, now=MONDAY).complaint
         complaint = complaints.propose_decision(
             actor=executor, complaint=complaint, outcome="perform", reasons="Анықтама берілуі тиіс.",
             legal_references="Заңның 25-бабы", now=MONDAY,
-        )
+        ).complaint
         complaints.sign_decision(actor=head, complaint=complaint, now=MONDAY)
     message = Message.objects.get(complaint=registered_portal, kind=Kind.DECIDED)
     assert "Анықтама берілуі тиіс." in message.body
@@ -107,12 +111,12 @@ def test_paper_extension_notice_waits_in_the_print_queue_until_posted(
 ):
     with committed():
         complaint = paper_complaint(clerk=clerk, body=ministry, now=MONDAY)
-        complaint = complaints.register_complaint(actor=clerk, complaint=complaint, now=MONDAY)
-        complaint = complaints.assign_executor(actor=head, complaint=complaint, executor=executor, now=MONDAY)
+        complaint = complaints.register_complaint(actor=clerk, complaint=complaint, now=MONDAY).complaint
+        complaint = complaints.assign_executor(actor=head, complaint=complaint, executor=executor, now=MONDAY).complaint
         complaint = complaints.extend_term(
             actor=executor, complaint=complaint, days=5, ground="more_information", reasons="Сұрау жіберілді.",
             now=MONDAY,
-        )
+        ).complaint
     message = Message.objects.get(complaint=complaint, kind=Kind.EXTENDED)
     assert message.notice_due == dt.date(2026, 11, 5)  # RULES §14: 3 working days from the extension
     assert channels(message) == {Medium.PAPER: "awaiting_print", Medium.SMS: "sent"}
@@ -143,7 +147,7 @@ def test_paper_extension_notice_waits_in_the_print_queue_until_posted(
 
 def test_portal_extension_notice_is_recorded_once_it_is_in_the_cabinet(registered_portal, head, executor, committed):
     with committed():
-        complaint = complaints.assign_executor(actor=head, complaint=registered_portal, executor=executor, now=MONDAY)
+        complaint = complaints.assign_executor(actor=head, complaint=registered_portal, executor=executor, now=MONDAY).complaint
         complaints.extend_term(actor=executor, complaint=complaint, days=3, ground="further_study",
                                reasons="Жерге барып тексеру.", now=MONDAY)
     complaint.refresh_from_db()
@@ -199,7 +203,7 @@ def test_rejected_sms_falls_back_to_a_paper_letter(applicant, clerk, ministry, c
     applicant.save()
     with committed():
         complaint = portal_complaint(applicant=applicant, body=ministry, now=MONDAY, email="")
-        complaint = complaints.register_complaint(actor=clerk, complaint=complaint, now=MONDAY)
+        complaint = complaints.register_complaint(actor=clerk, complaint=complaint, now=MONDAY).complaint
         complaints.request_content(actor=clerk, complaint=complaint, missing="Өтініш берілген күн.", now=MONDAY)
     message = Message.objects.get(complaint=complaint, kind=Kind.CONTENT_REQUESTED)
     assert channels(message) == {Medium.CABINET: "sent", Medium.SMS: "failed", Medium.PAPER: "awaiting_print"}
@@ -245,10 +249,40 @@ def test_recommendation_goes_to_the_heads_of_the_body(
     with committed():
         complaint = portal_complaint(applicant=applicant, body=quality_authority, now=MONDAY,
                                      addressee_kind="quality_authority", respondent=ministry)
-        complaint = complaints.register_complaint(actor=qa_clerk, complaint=complaint, now=MONDAY)
-        complaint = complaints.assign_executor(actor=qa_head, complaint=complaint, executor=inspector, now=MONDAY)
+        complaint = complaints.register_complaint(actor=qa_clerk, complaint=complaint, now=MONDAY).complaint
+        complaint = complaints.assign_executor(actor=qa_head, complaint=complaint, executor=inspector, now=MONDAY).complaint
         complaints.recommend(actor=inspector, complaint=complaint, body=ministry, text="Анықтаманы беру.",
                              due_date=dt.date(2026, 11, 20), now=MONDAY)
     [message] = selectors.messages_for_staff(head).filter(kind=Kind.RECOMMENDATION)
     assert "20.11.2026" in message.subject
     assert "Анықтаманы беру." in message.body
+
+
+def test_two_quick_actions_of_one_kind_give_two_messages_each_for_its_own_event(
+    registered_portal, head, executor, committed, settings
+):
+    """Issue 9: the hand-off carries the event's id. Two appointments in quick succession, whose tasks run only
+    after both (a busy worker), give one message per event, to the executor of that event, once each; running the
+    tasks again and the sweep's catch-up add nothing."""
+    from django_tasks import default_task_backend
+
+    from shagym.complaints.tests.factories import UserFactory, member
+    from shagym.directory.roles import Role
+
+    second = member(UserFactory(username="executor2"), registered_portal.holder, Role.EXECUTOR)
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # the worker is behind
+    with time_machine.travel(MONDAY, tick=False), committed():
+        first_event = complaints.assign_executor(actor=head, complaint=registered_portal, executor=executor, now=MONDAY)
+        second_event = complaints.assign_executor(actor=head, complaint=registered_portal, executor=second, now=MONDAY)
+    queued = list(default_task_backend.results)
+    assert [r.kwargs["event_id"] for r in queued if r.task.name == "announce"] == [first_event.pk, second_event.pk]
+    assert not Message.objects.filter(kind=Kind.ASSIGNED).exists()
+
+    for _ in range(2):  # the worker runs the queue, then a retry runs it again
+        for result in queued:
+            result.task.call(*result.args, **result.kwargs)
+    with time_machine.travel(MONDAY + dt.timedelta(hours=1), tick=False):
+        sweep.run()
+
+    assigned = Message.objects.filter(kind=Kind.ASSIGNED).order_by("pk")
+    assert [(m.event_id, m.recipient) for m in assigned] == [(first_event.pk, executor), (second_event.pk, second)]

@@ -48,8 +48,8 @@ def test_applicant_mail_is_in_the_language_of_the_complaint(
 ):
     with time_machine.travel(MONDAY, tick=False), committed():
         complaint = portal_complaint(applicant=applicant, body=ministry, now=MONDAY, language=language)
-        complaint = complaints.register_complaint(actor=clerk, complaint=complaint, now=MONDAY)
-        complaint = complaints.assign_executor(actor=head, complaint=complaint, executor=executor, now=MONDAY)
+        complaint = complaints.register_complaint(actor=clerk, complaint=complaint, now=MONDAY).complaint
+        complaint = complaints.assign_executor(actor=head, complaint=complaint, executor=executor, now=MONDAY).complaint
         complaints.extend_term(actor=executor, complaint=complaint, days=5, ground="more_information",
                                reasons="Қосымша ақпарат сұралды.", now=MONDAY)
     number, body = complaint.number, ministry.name_in(language)
@@ -81,10 +81,10 @@ def test_applicant_mail_is_in_the_language_of_the_complaint(
 def test_decision_mail_carries_the_answer_as_a_pdf(applicant, clerk, head, executor, ministry, committed, smtp_server):
     with time_machine.travel(MONDAY, tick=False), committed():
         complaint = portal_complaint(applicant=applicant, body=ministry, now=MONDAY, language="ru")
-        complaint = complaints.register_complaint(actor=clerk, complaint=complaint, now=MONDAY)
-        complaint = complaints.assign_executor(actor=head, complaint=complaint, executor=executor, now=MONDAY)
+        complaint = complaints.register_complaint(actor=clerk, complaint=complaint, now=MONDAY).complaint
+        complaint = complaints.assign_executor(actor=head, complaint=complaint, executor=executor, now=MONDAY).complaint
         complaint = complaints.propose_decision(actor=executor, complaint=complaint, outcome="refuse",
-                                                reasons="Срок подачи документов пропущен.", now=MONDAY)
+                                                reasons="Срок подачи документов пропущен.", now=MONDAY).complaint
         complaints.sign_decision(actor=head, complaint=complaint, now=MONDAY)
     [mail] = [m for m in smtp_server.to("erlan@example.kz") if complaint.number in subject_of(m)
               and m.get_content_maintype() == "multipart"]
@@ -115,16 +115,16 @@ def test_refused_address_falls_back_to_sms_at_once(applicant, clerk, ministry, c
 def test_decision_mail_attaches_the_answer_as_the_body_signed_it(
     applicant, clerk, head, executor, ministry, committed, smtp_server
 ):
-    from shagym.backoffice import services as desk
-    from shagym.backoffice.models import Letter
+    from shagym.documents.models import Letter
 
     with time_machine.travel(MONDAY, tick=False), committed():
         complaint = portal_complaint(applicant=applicant, body=ministry, now=MONDAY, language="kk")
-        complaint = complaints.register_complaint(actor=clerk, complaint=complaint, now=MONDAY)
-        complaint = complaints.assign_executor(actor=head, complaint=complaint, executor=executor, now=MONDAY)
-        desk.submit_answer(actor=executor, complaint=complaint, outcome="refuse", facts="Тексерілді.",
-                           reasons="Құжаттар мерзімінде тапсырылмаған.", legal_references="ӘРПК 100-бап", now=MONDAY)
-        desk.sign_answer(actor=head, complaint=complaint, now=MONDAY)
+        complaint = complaints.register_complaint(actor=clerk, complaint=complaint, now=MONDAY).complaint
+        complaint = complaints.assign_executor(actor=head, complaint=complaint, executor=executor, now=MONDAY).complaint
+        complaints.propose_decision(actor=executor, complaint=complaint, outcome="refuse", facts="Тексерілді.",
+                                    reasons="Құжаттар мерзімінде тапсырылмаған.", legal_references="ӘРПК 100-бап",
+                                    now=MONDAY)
+        complaints.sign_decision(actor=head, complaint=complaint, now=MONDAY)
     [mail] = [m for m in smtp_server.to("erlan@example.kz") if complaint.number in subject_of(m)
               and m.get_content_maintype() == "multipart"]
     [attachment] = list(mail.iter_attachments())

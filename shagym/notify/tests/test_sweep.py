@@ -15,7 +15,8 @@ from shagym.complaints import services as complaints
 from shagym.complaints.models import ComplaintEvent
 from shagym.complaints.states import Action
 from shagym.complaints.tests.factories import UserFactory, complaint_input, member
-from shagym.directory.models import CalendarOverride, Role
+from shagym.directory.models import CalendarOverride
+from shagym.directory.roles import Role
 from shagym.notify import sweep
 from shagym.notify.models import Delivery, DeliveryStatus, Kind, Medium, Message
 
@@ -54,7 +55,7 @@ def test_across_new_year_the_reminder_fires_on_the_transferred_sunday_and_the_ma
     start = at(2024, 12, 26)
     with time_machine.travel(start, tick=False), committed():
         complaint = portal_complaint(applicant=applicant, body=ministry, now=start)
-        complaint = complaints.register_complaint(actor=clerk, complaint=complaint, now=start)
+        complaint = complaints.register_complaint(actor=clerk, complaint=complaint, now=start).complaint
         complaints.assign_executor(actor=head, complaint=complaint, executor=executor, now=start)
     complaint.refresh_from_db()
     assert complaint.due_date == dt.date(2025, 1, 6)
@@ -85,7 +86,7 @@ def test_an_administrators_transfer_order_moves_the_reminder(applicant, clerk, h
     start = at(2026, 12, 11)
     with time_machine.travel(start, tick=False), committed():
         complaint = portal_complaint(applicant=applicant, body=ministry, now=start)
-        complaint = complaints.register_complaint(actor=clerk, complaint=complaint, now=start)
+        complaint = complaints.register_complaint(actor=clerk, complaint=complaint, now=start).complaint
     assert complaint.due_date == dt.date(2026, 12, 22)
 
     made = sweep_daily(dt.date(2026, 12, 11), dt.date(2026, 12, 24), committed)
@@ -99,10 +100,10 @@ def test_an_administrators_transfer_order_moves_the_reminder(applicant, clerk, h
 def test_paper_extension_notice_is_watched_until_the_letter_is_posted(clerk, head, executor, ministry, committed):
     with time_machine.travel(MONDAY, tick=False), committed():
         complaint = paper_complaint(clerk=clerk, body=ministry, now=MONDAY)
-        complaint = complaints.register_complaint(actor=clerk, complaint=complaint, now=MONDAY)
-        complaint = complaints.assign_executor(actor=head, complaint=complaint, executor=executor, now=MONDAY)
+        complaint = complaints.register_complaint(actor=clerk, complaint=complaint, now=MONDAY).complaint
+        complaint = complaints.assign_executor(actor=head, complaint=complaint, executor=executor, now=MONDAY).complaint
         complaint = complaints.extend_term(actor=executor, complaint=complaint, days=5, ground="further_study",
-                                           reasons="Тексеру.", now=MONDAY)
+                                           reasons="Тексеру.", now=MONDAY).complaint
     assert complaint.extension_notice_due == dt.date(2026, 11, 5)
 
     made = sweep_daily(dt.date(2026, 11, 2), dt.date(2026, 11, 10), committed)
@@ -118,8 +119,8 @@ def test_forwarding_term_is_watched_at_the_appealed_body(applicant, ministry, pr
         complaint = complaints.submit_complaint(
             actor=applicant, holder=provider, now=MONDAY,
             data=complaint_input(reviewing_body=ministry, respondent=provider, email="erlan@example.kz"),
-        )
-        complaint = complaints.register_complaint(actor=provider_clerk, complaint=complaint, now=MONDAY)
+        ).complaint
+        complaint = complaints.register_complaint(actor=provider_clerk, complaint=complaint, now=MONDAY).complaint
     assert (complaint.status, complaint.forward_due) == ("forwarding", dt.date(2026, 11, 5))
 
     made = sweep_daily(dt.date(2026, 11, 2), dt.date(2026, 11, 9), committed)

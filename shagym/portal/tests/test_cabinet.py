@@ -134,7 +134,7 @@ def _answered(complaint, executor, head, clerk, now):  # type: ignore[no-untyped
     services.propose_decision(actor=executor, complaint=complaint, outcome=Outcome.REFUSE,
                               reasons="Заңның 5-бабына сәйкес бас тартылды.", now=now)
     services.sign_decision(actor=head, complaint=complaint, now=now)
-    return services.deliver_answer(actor=clerk, complaint=complaint, method="electronic", now=now)
+    return services.deliver_answer(actor=clerk, complaint=complaint, method="electronic", now=now).complaint
 
 
 def test_answer_and_court_guidance_after_delivery(client_of, under_review, executor, head, clerk, now):
@@ -199,15 +199,16 @@ def test_extension_shows_reasons_and_the_notice(client_of, under_review, executo
 
 
 def test_cabinet_serves_the_answer_and_notice_as_the_body_issued_them(client_of, under_review, executor, head, clerk,
-                                                                       now):
-    from shagym.backoffice import services as desk
-    from shagym.backoffice.models import Letter
+                                                                       now, committed):
+    from shagym.documents.models import Letter
 
-    desk.extend_with_notice(actor=executor, complaint=under_review, days=5, ground="more_information",
-                            reasons="Қосымша ақпарат сұратылды.", now=now)
-    desk.submit_answer(actor=executor, complaint=under_review, outcome=Outcome.REFUSE, facts="Тексерілді.",
-                       reasons="Заңның 5-бабына сәйкес бас тартылды.", legal_references="ӘРПК 100-бап", now=now)
-    desk.sign_answer(actor=head, complaint=under_review, now=now)
+    with committed():
+        services.extend_term(actor=executor, complaint=under_review, days=5, ground="more_information",
+                             reasons="Қосымша ақпарат сұратылды.", now=now)
+        services.propose_decision(actor=executor, complaint=under_review, outcome=Outcome.REFUSE, facts="Тексерілді.",
+                                  reasons="Заңның 5-бабына сәйкес бас тартылды.", legal_references="ӘРПК 100-бап",
+                                  now=now)
+        services.sign_decision(actor=head, complaint=under_review, now=now)
     services.deliver_answer(actor=clerk, complaint=under_review, method="electronic", now=now)
 
     for name, kind in (("cabinet-answer", Letter.Kind.ANSWER), ("cabinet-extension", Letter.Kind.EXTENSION)):

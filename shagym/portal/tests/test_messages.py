@@ -28,18 +28,12 @@ def _notify_settings(settings, tmp_path):
     settings.SHAGYM_SMS_DIR = tmp_path / "sms"
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run the after-commit hand-offs (and the tasks they enqueue) at the end of the block, as a real commit would."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
 def file_and_register(applicant, clerk, body, now, committed, **overrides):  # type: ignore[no-untyped-def]
     values = {"email": "erlan@example.kz", **overrides}
     with committed():
         complaint = services.submit_complaint(actor=applicant, data=complaint_input(reviewing_body=body, **values),
-                                              now=now)
-        return services.register_complaint(actor=clerk, complaint=complaint, now=now)
+                                              now=now).complaint
+        return services.register_complaint(actor=clerk, complaint=complaint, now=now).complaint
 
 
 @pytest.fixture
@@ -178,9 +172,9 @@ def test_the_decision_letter_is_linked_and_only_for_its_applicant(
     client, verified, noticed, head, executor, other_applicant, now, committed
 ):
     with committed():
-        complaint = services.assign_executor(actor=head, complaint=noticed, executor=executor, now=now)
+        complaint = services.assign_executor(actor=head, complaint=noticed, executor=executor, now=now).complaint
         complaint = services.propose_decision(actor=executor, complaint=complaint, outcome=Outcome.PERFORM_ACTION,
-                                              reasons="Анықтама берілуі тиіс.", now=now)
+                                              reasons="Анықтама берілуі тиіс.", now=now).complaint
         services.sign_decision(actor=head, complaint=complaint, now=now)
     decided = Message.objects.get(complaint=noticed, kind=Kind.DECIDED)
     assert decided.document  # made when the e-mail went out with the answer attached

@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from shagym.portal import codes
+from shagym.complaints.codes import issue_access_code
 
 from .wizard_steps import fill
 
@@ -80,7 +80,7 @@ def test_every_portal_page_answers_and_is_light(client, verified, registered, pr
 
 
 def test_the_status_result_is_light(client, registered):
-    code = codes.issue_access_code(registered)
+    code = issue_access_code(registered)
     with translation.override("kk"):
         response = client.post(reverse("status-check"), {"number": registered.number, "code": code})
     assert _weight(response.content.decode())[0] < BUDGET
