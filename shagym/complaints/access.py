@@ -8,6 +8,7 @@ all bodies; applicants read their own. A body keeps the documents it issued even
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
@@ -61,6 +62,38 @@ def is_administrator(user: User | None) -> bool:
 
 def roles_in(user: User | None, organisation_id: int | None) -> set[Role]:
     return {Role(m.role) for m in memberships(user) if m.organisation_id == organisation_id}
+
+
+@dataclass(frozen=True)
+class Desks:
+    """The back-office pages a staff member works at, from the roles held (the navigation and the overview)."""
+
+    registration: bool  # clerks: register, forward, deliver
+    print_queue: bool  # the office posts the letters: clerks and heads
+    inbox: bool  # heads: appoint, sign
+    mine: bool  # executors and inspectors: the complaints given to them
+    quality: bool  # inspectors of the quality authority
+    recommendations: bool  # inspectors issue them, heads execute them
+    administrator: bool
+
+
+def desks(user: User | None) -> Desks:
+    roles = {m.role for m in memberships(user)}
+    inspector = is_inspector(user)
+    return Desks(
+        registration=Role.CLERK in roles,
+        print_queue=bool(roles & {Role.CLERK, Role.HEAD}),
+        inbox=Role.HEAD in roles,
+        mine=bool(roles & {Role.EXECUTOR, Role.INSPECTOR}),
+        quality=inspector,
+        recommendations=inspector or Role.HEAD in roles,
+        administrator=is_administrator(user),
+    )
+
+
+def is_office_of(user: User | None, organisation_id: int | None) -> bool:
+    """The user works in the office of this body (clerk or head): posts its letters (RULES §9, §14, §21)."""
+    return bool(roles_in(user, organisation_id) & {Role.CLERK, Role.HEAD})
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -111,5 +111,7 @@ def store(*, complaint: Complaint, upload: UploadedFile, already: int = 0) -> At
 
 
 def store_all(*, complaint: Complaint, uploads: list[UploadedFile]) -> list[Attachment]:
-    """One batch of files (the filing, or one supply of missing content): at most `max_files` in it."""
+    """One batch of files (the filing, or one supply of missing content): at most `max_files` in it. Every file is
+    checked before any is written, so a bad one leaves no orphan on the disk."""
+    check_all(uploads)
     return [store(complaint=complaint, upload=upload, already=i) for i, upload in enumerate(uploads)]

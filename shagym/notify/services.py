@@ -483,7 +483,7 @@ def record_letter_posted(*, actor: User, delivery: Delivery, now: dt.datetime | 
     at = now or timezone.now()
     # Locked so that two clerks pressing "posted" at once record it once.
     delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
-    if not access.roles_in(actor, delivery.organisation_id or 0) & {Role.CLERK, Role.HEAD}:
+    if not access.is_office_of(actor, delivery.organisation_id):
         raise NotAllowed("record_letter_posted")
     if delivery.medium != Medium.PAPER or delivery.status != DeliveryStatus.AWAITING_PRINT:
         raise Refused(gettext("This letter is not waiting to be posted."), code="state")

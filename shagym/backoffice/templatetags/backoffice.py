@@ -14,7 +14,6 @@ from django.utils.translation import gettext, ngettext
 
 from shagym.complaints import access
 from shagym.complaints.states import OPEN_STATES, REVIEW_STATES
-from shagym.directory.roles import Role
 
 from .. import notices
 
@@ -34,31 +33,30 @@ SECTION_OF = {
 def staff_nav(context: dict[str, Any]) -> dict[str, Any]:
     request = context["request"]
     user = request.user
-    roles = {m.role for m in access.memberships(user)}
-    inspector = access.is_inspector(user)
+    desks = access.desks(user)
     # (url name, label, count, what the count means for a screen reader); a count is shown only when not zero.
     items: list[tuple[str, str, int, str]] = [("staff-home", gettext("Overview"), 0, "")]
-    if roles:
+    if access.is_staff_user(user):
         unread = notices.unread_staff_count(user)
         items.append(("bo-messages", gettext("Messages"), unread,
                       ngettext("%(count)s unread", "%(count)s unread", unread) % {"count": unread}))
-    if Role.CLERK in roles:
+    if desks.registration:
         items.append(("bo-desk", gettext("Registration desk"), 0, ""))
-    if roles & {Role.CLERK, Role.HEAD}:
+    if desks.print_queue:
         letters = notices.print_queue_count(user)
         items.append(("bo-print", gettext("Print queue"), letters,
                       ngettext("%(count)s letter to print", "%(count)s letters to print", letters) % {"count": letters}))
-    if Role.HEAD in roles:
+    if desks.inbox:
         items.append(("bo-inbox", gettext("Head's inbox"), 0, ""))
-    if roles & {Role.EXECUTOR, Role.INSPECTOR}:
+    if desks.mine:
         items.append(("bo-mine", gettext("My complaints"), 0, ""))
-    if inspector:
+    if desks.quality:
         items.append(("bo-quality", gettext("Quality authority"), 0, ""))
         items.append(("bo-bodies", gettext("All bodies"), 0, ""))
-    if inspector or Role.HEAD in roles:
+    if desks.recommendations:
         items.append(("bo-recommendations", gettext("Recommendations"), 0, ""))
     items.append(("bo-search", gettext("Search"), 0, ""))
-    if access.is_administrator(user):
+    if desks.administrator:
         items.append(("calendar-changes", gettext("Calendar changes"), 0, ""))
         items.append(("bo-outbox", gettext("Outbox"), 0, ""))
     match = getattr(request, "resolver_match", None)

@@ -49,10 +49,6 @@ def require_role(request: AuthenticatedRequest, *roles: str) -> None:
         raise PermissionDenied
 
 
-def staff_roles(user: Any) -> set[str]:
-    return {m.role for m in access.memberships(user)}
-
-
 class CappedPaginator(Paginator):
     """Counts at most CAP rows: a list of a million complaints must not cost a full count on every page."""
 

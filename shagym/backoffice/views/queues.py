@@ -16,7 +16,7 @@ from shagym.directory.models import Organisation
 from shagym.directory.roles import Role
 from shagym.documents.selectors import letters_for_staff
 
-from .common import AuthenticatedRequest, paginate, require_role, staff_required, staff_roles, today_and_tomorrow
+from .common import AuthenticatedRequest, paginate, require_role, staff_required, today_and_tomorrow
 
 
 @login_required
@@ -25,27 +25,27 @@ def staff_home(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     if not access.is_staff_user(user):
         return render(request, "backoffice/not_staff.html", status=200)
-    roles = staff_roles(user)
+    desks = access.desks(user)
     today, tomorrow = today_and_tomorrow()
-    context: dict = {"roles": roles, "today": today}
-    if Role.CLERK in roles:
+    context: dict = {"desks": desks, "today": today}
+    if desks.registration:
         context["desk"] = {
             "received": selectors.desk_queue(user, State.RECEIVED).count(),
             "forwarding": selectors.desk_queue(user, State.FORWARDING).count(),
             "deliver": selectors.desk_queue(user, State.DECIDED).count(),
         }
-    if Role.HEAD in roles:
+    if desks.inbox:
         context["inbox"] = {
             "unassigned": selectors.head_inbox(user).count(),
             "signature": selectors.awaiting_signature(user).count(),
         }
-    if roles & {Role.EXECUTOR, Role.INSPECTOR}:
+    if desks.mine:
         context["mine"] = selectors.deadline_counts(
             selectors.executor_queue(user), today=today, tomorrow=tomorrow
         )
-    if access.is_inspector(user):
+    if desks.quality:
         context["quality"] = selectors.quality_authority_queue(user).count()
-    if access.is_administrator(user):
+    if desks.administrator:
         context["is_administrator"] = True
         context["pending_changes"] = len(selectors.due_date_changes(user, limit=1000))
     return render(request, "backoffice/staff_home.html", context)

@@ -9,6 +9,7 @@ import datetime as dt
 from contextlib import contextmanager
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from shagym.complaints import services, states
@@ -663,6 +664,40 @@ def test_supplied_content_resumes_the_review(under_review, executor, clerk, now)
     )
 
 
+def test_content_asked_during_an_extended_review_resumes_the_extended_review(extended, executor, applicant, now):
+    """Extend, then ask for missing content, then the applicant supplies it: the review goes on under the extended
+    term, which does not move (RULES §4, §14)."""
+    due = extended.due_date
+    services.request_content(actor=executor, complaint=extended, missing="Анықтаманың көшірмесі.", days=3, now=now)
+    assert reloaded(extended).status == State.AWAITING_CONTENT
+
+    event = services.supply_content(actor=applicant, complaint=extended, text="Көшірме қоса беріледі.",
+                                    attachments=[SimpleUploadedFile("copy.pdf", b"%PDF-1.4 copy", "text/plain")],
+                                    now=moment(3))
+
+    complaint = reloaded(extended)
+    assert (complaint.status, complaint.extension_days, complaint.due_date) == (State.EXTENDED, 3, due)
+    assert complaint.content_due is None and complaint.extension_notice_due == extended.extension_notice_due
+    assert event.payload == SupplyData(text="Көшірме қоса беріледі.", attachments=["copy.pdf"])
+    [attachment] = complaint.attachments.all()
+    assert attachment.content_type == "application/pdf"  # read from the file, not from what the browser said
+    appended(complaint, Action.SUPPLY_CONTENT, actor=applicant, role=Role.APPLICANT, before=State.AWAITING_CONTENT,
+             after=State.EXTENDED)
+
+
+def test_missing_content_may_be_supplied_as_a_file_alone(awaiting_content, applicant, now):
+    services.supply_content(actor=applicant, complaint=awaiting_content, text="",
+                            attachments=[SimpleUploadedFile("id.png", b"\x89PNG\r\n\x1a\n....", "image/png")], now=now)
+    assert reloaded(awaiting_content).status == State.REGISTERED
+
+
+def test_a_file_that_is_not_a_document_is_refused_and_nothing_changes(awaiting_content, applicant, now):
+    html = SimpleUploadedFile("letter.pdf", b"<html><script>alert(1)</script></html>", "application/pdf")
+    with refused(awaiting_content, "invalid", "attachments"):
+        services.supply_content(actor=applicant, complaint=awaiting_content, text="Хат.", attachments=[html], now=now)
+    assert not awaiting_content.attachments.exists()
+
+
 def test_supplied_content_must_not_be_empty(awaiting_content, applicant, now):
     with refused(awaiting_content, "invalid", "text"):
         services.supply_content(actor=applicant, complaint=awaiting_content, text="", now=now)
@@ -974,7 +1009,9 @@ def test_extension_notice_is_recorded_once(extended, clerk, now):
         services.record_extension_notice(actor=clerk, complaint=extended, channel="post", now=moment(3))
 
 
-def test_extension_notice_is_recorded_once_by_concurrent_callers(extended, clerk, now):
+def test_a_stale_copy_of_the_complaint_cannot_record_the_notice_again(extended, clerk, now):
+    # The service re-reads the row under its lock: a caller's copy read before the first recording does not count.
+    # (At the same moment, in two threads: test_concurrency.py.)
     worker_copy = reloaded(extended)
     services.record_extension_notice(actor=clerk, complaint=extended, channel="post", now=now)
 
