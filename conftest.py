@@ -33,14 +33,26 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def connect(body, *staff: tuple[str, str]):
+    """Staff the body in Shagym, so complaints addressed to it reach someone (Organisation.objects.reviewing())."""
+    for username, role in staff:
+        member(UserFactory(username=username), body, role)
+    return body
+
+
 @pytest.fixture
 def ministry(db):
-    return OrganisationFactory(key="minjust", kind=OrganisationKind.CENTRAL)
+    """The ministry with its clerk, head and executor (the same users as the persona fixtures)."""
+    body = OrganisationFactory(key="minjust", kind=OrganisationKind.CENTRAL)
+    return connect(body, ("clerk", Role.CLERK), ("head", Role.HEAD), ("executor", Role.EXECUTOR))
 
 
 @pytest.fixture
 def provider(ministry):
-    return OrganisationFactory(key="dept", kind=OrganisationKind.PROVIDER, parent=ministry, reviewer=ministry)
+    """A provider under the ministry, with its clerk, head and executor."""
+    body = OrganisationFactory(key="dept", kind=OrganisationKind.PROVIDER, parent=ministry, reviewer=ministry)
+    return connect(body, ("provider_clerk", Role.CLERK), ("provider_head", Role.HEAD),
+                   ("provider_executor", Role.EXECUTOR))
 
 
 @pytest.fixture
@@ -50,7 +62,9 @@ def other_body(db):
 
 @pytest.fixture
 def quality_authority(db):
-    return OrganisationFactory(key="adgs", kind=OrganisationKind.QUALITY_AUTHORITY)
+    """The quality authority with its clerk, head and inspector."""
+    body = OrganisationFactory(key="adgs", kind=OrganisationKind.QUALITY_AUTHORITY)
+    return connect(body, ("qa_clerk", Role.CLERK), ("qa_head", Role.HEAD), ("inspector", Role.INSPECTOR))
 
 
 @pytest.fixture

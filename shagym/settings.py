@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "shagym.complaints",
     "shagym.notify",
     "shagym.documents",
+    "shagym.webhooks",
+    "shagym.api",
     "shagym.portal",
     "shagym.backoffice",
     "shagym.web",
@@ -175,7 +177,12 @@ CACHES = {
 # Background work: Django's Tasks API with the database backend, so nothing but the database is needed.
 TASKS = {"default": {"BACKEND": os.environ.get("SHAGYM_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
-EMAIL_BACKEND = os.environ.get("SHAGYM_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# In development every e-mail (sign-up, password reset, notices) lands readable in one folder, var/mail/.
+EMAIL_BACKEND = os.environ.get(
+    "SHAGYM_EMAIL_BACKEND",
+    "shagym.notify.mailbox.ReadableFileBackend" if DEBUG else "django.core.mail.backends.console.EmailBackend",
+)
+SHAGYM_MAIL_DIR = Path(os.environ.get("SHAGYM_MAIL_DIR", BASE_DIR / "var" / "mail"))
 DEFAULT_FROM_EMAIL = os.environ.get("SHAGYM_FROM_EMAIL", "shagym@localhost")
 
 SESSION_COOKIE_SECURE = envbool("SHAGYM_SECURE_COOKIES", not DEBUG)
@@ -205,6 +212,9 @@ SHAGYM_EXTENSION_BODY_KINDS = envlist(
 SHAGYM_MAX_EXTENSION_DAYS = envint("SHAGYM_MAX_EXTENSION_DAYS", 10)
 # RULES §8, §9, §14, §21 (АППК 65, 91(4), 95; Law Art. 25(4)): 3 working days to forward, redirect, or send a notice.
 SHAGYM_NOTICE_DAYS = envint("SHAGYM_NOTICE_DAYS", 3)
+# RULES §10 (seed 004: "the head appoints the responsible executor"): the rules do not forbid the head to take the
+# review himself, as a body without executors must; set 0 where the body's regulations reserve it to executors.
+SHAGYM_HEAD_MAY_REVIEW = envbool("SHAGYM_HEAD_MAY_REVIEW", True)
 # RULES §4 (АППК 64(6)): the "reasonable term" to supply missing content, in working days.
 SHAGYM_CONTENT_FIX_DAYS = envint("SHAGYM_CONTENT_FIX_DAYS", 5)
 # RULES §7 (АППК 92): filing term, in months from the day the applicant learned of the act.
@@ -329,3 +339,43 @@ for _name in ("SHAGYM_SMS_TIMEOUT", "SHAGYM_NOTIFY_MAX_ATTEMPTS", "SHAGYM_NOTIFY
         raise ImproperlyConfigured(f"{_name} must be at least 1")
 if not 0 <= SHAGYM_DIGEST_HOUR <= 23:
     raise ImproperlyConfigured("SHAGYM_DIGEST_HOUR must be an hour from 0 to 23")
+
+
+# ---- API v1, webhooks and Open311 (shagym.api, shagym.webhooks): issue 11 ----
+# Operational limits, not legal parameters: they protect the service and its partners. 0 turns a rate limit off.
+
+# Requests per window per API key, and per client address (REMOTE_ADDR: behind a reverse proxy, have it set the
+# client's address, e.g. gunicorn --forwarded-allow-ips); over it, 429 with Retry-After.
+SHAGYM_API_RATE_PER_KEY = envint("SHAGYM_API_RATE_PER_KEY", 1200)
+SHAGYM_API_RATE_PER_ADDRESS = envint("SHAGYM_API_RATE_PER_ADDRESS", 600)
+SHAGYM_API_RATE_WINDOW_SECONDS = envint("SHAGYM_API_RATE_WINDOW_SECONDS", 60)
+# The largest JSON body taken (KB); an upload may carry one attachment (SHAGYM_ATTACHMENT_MAX_MB). Over it, 413.
+SHAGYM_API_MAX_BODY_KB = envint("SHAGYM_API_MAX_BODY_KB", 256)
+# A new API key expires after this many days unless the administrator sets another date (0: never).
+SHAGYM_API_KEY_DAYS = envint("SHAGYM_API_KEY_DAYS", 365)
+# Webhooks: attempts per event and subscription, the first retry after SHAGYM_WEBHOOK_RETRY_SECONDS and each next
+# one 4 times later (at most a day); a subscription is disabled after SHAGYM_WEBHOOK_DISABLE_AFTER failed attempts
+# in a row, and its contact e-mail is told.
+SHAGYM_WEBHOOK_MAX_ATTEMPTS = envint("SHAGYM_WEBHOOK_MAX_ATTEMPTS", 8)
+SHAGYM_WEBHOOK_RETRY_SECONDS = envint("SHAGYM_WEBHOOK_RETRY_SECONDS", 30)
+SHAGYM_WEBHOOK_DISABLE_AFTER = envint("SHAGYM_WEBHOOK_DISABLE_AFTER", 40)
+SHAGYM_WEBHOOK_TIMEOUT = envint("SHAGYM_WEBHOOK_TIMEOUT", 10)
+# A worker's claim on a delivery older than this is put back on the queue (the worker died while sending).
+SHAGYM_WEBHOOK_STALE_SECONDS = envint("SHAGYM_WEBHOOK_STALE_SECONDS", 600)
+# Receivers must be https in production, and never on a private, loopback or link-local address (the server would
+# otherwise post into its own network); development may allow both.
+SHAGYM_WEBHOOK_REQUIRE_HTTPS = envbool("SHAGYM_WEBHOOK_REQUIRE_HTTPS", not DEBUG)
+SHAGYM_WEBHOOK_ALLOW_PRIVATE = envbool("SHAGYM_WEBHOOK_ALLOW_PRIVATE", False)
+
+for _name in ("SHAGYM_API_RATE_WINDOW_SECONDS", "SHAGYM_API_MAX_BODY_KB", "SHAGYM_WEBHOOK_MAX_ATTEMPTS",
+              "SHAGYM_WEBHOOK_RETRY_SECONDS", "SHAGYM_WEBHOOK_DISABLE_AFTER", "SHAGYM_WEBHOOK_TIMEOUT",
+              "SHAGYM_WEBHOOK_STALE_SECONDS"):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be at least 1")
+for _name in ("SHAGYM_API_RATE_PER_KEY", "SHAGYM_API_RATE_PER_ADDRESS", "SHAGYM_API_KEY_DAYS"):
+    if globals()[_name] < 0:
+        raise ImproperlyConfigured(f"{_name} must be 0 or more")
+# The body limit and the per-address rate limit act before the API's views (after the language is chosen, so the
+# problem is in the caller's language).
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.locale.LocaleMiddleware") + 1,
+                  "shagym.api.limits.ApiGuardMiddleware")

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from shagym.api import api
+from shagym.api.v1 import api
 
 # Uploaded files (attachments, letters) are never served as static media: only through views that check access.
 urlpatterns = [

@@ -6,4 +6,4 @@ from .models import User
 
 @admin.register(User)
 class ShagymUserAdmin(UserAdmin):
-    fieldsets = (*(UserAdmin.fieldsets or ()), (None, {"fields": ("patronymic", "position")}))
+    fieldsets = (*(UserAdmin.fieldsets or ()), (None, {"fields": ("patronymic", "position", "position_ru")}))

@@ -15,7 +15,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from shagym import workdays
-from shagym.complaints import access, selectors
+from shagym.complaints import access, attachments, selectors
 from shagym.complaints import services as lifecycle
 from shagym.complaints.models import Complaint
 from shagym.complaints.states import (
@@ -31,6 +31,7 @@ from shagym.complaints.states import (
     State,
     WithoutConsiderationGround,
 )
+from shagym.directory import dates
 from shagym.directory.models import Organisation, Service
 from shagym.directory.roles import Role
 from shagym.notify.models import DeliveryStatus, Medium
@@ -39,9 +40,8 @@ if TYPE_CHECKING:
     from shagym.accounts.models import User
 
 DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-MAX_ATTACHMENTS = 10
-ATTACHMENT_TYPES = (".pdf", ".jpg", ".jpeg", ".png", ".tif", ".tiff")
+# What the file chooser offers; the type is then read from the content (shagym.complaints.attachments).
+ATTACHMENT_TYPES = (".pdf", ".jpg", ".jpeg", ".png", "application/pdf", "image/jpeg", "image/png")
 
 
 def date_field(label: Any, *, required: bool = True, help_text: Any = "", **kwargs: Any) -> forms.DateField:
@@ -55,6 +55,7 @@ def date_field(label: Any, *, required: bool = True, help_text: Any = "", **kwar
             "required": _("Enter the date."),
             "invalid": _("Enter a real date, for example 20.03.2026."),
         },
+        validators=[dates.plausible],
         **kwargs,
     )
 
@@ -69,6 +70,31 @@ def text_area(label: Any, *, required: bool = True, help_text: Any = "", rows: i
         widget=forms.Textarea(attrs={"rows": rows}),
         error_messages={"required": required_message or _("This field is required: fill it in.")},
     )
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+def checked_uploads(files: list[Any]) -> list[Any]:
+    """Every upload through the complaint's one door (type by content, size, count): shagym.complaints.attachments."""
+    try:
+        attachments.check_all(files)
+    except Refused as exc:
+        raise forms.ValidationError(exc.message) from exc
+    return files
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ",".join(ATTACHMENT_TYPES)}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
 
 
 class StaffForm(forms.Form):
@@ -210,7 +236,17 @@ class RequestContentForm(ComplaintForm):
 
 class SupplyContentForm(ComplaintForm):
     text = text_area(_("What the applicant supplied"), help_text=_("Summarise the letter or the documents received."),
-                     required_message=_("Write the missing information or attach it."))
+                     required=False)
+    attachments = MultipleFileField(label=_("Scans of the documents received"), required=False)
+
+    def clean_attachments(self) -> list[Any]:
+        return checked_uploads(self.cleaned_data.get("attachments") or [])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not (data.get("text") or "").strip() and not data.get("attachments"):
+            self.add_error("text", _("Write the missing information or attach it."))
+        return data
 
 
 class SatisfyForm(ComplaintForm):
@@ -261,11 +297,14 @@ class AssignForm(ComplaintForm):
         super().__init__(*args, **kwargs)
         from shagym.accounts.models import User
 
-        members = access.executors_of(self.complaint.holder)
+        members = list(access.executors_of(self.complaint.holder))
         field = cast(ExecutorChoiceField, self.fields["executor"])
-        field.queryset = User.objects.filter(pk__in=members.values("user_id")).order_by("last_name", "first_name")
+        field.queryset = User.objects.filter(pk__in=[m.user_id for m in members]).order_by("last_name", "first_name")
         # The head sees each executor's load while choosing (RULES §10).
         field.loads = {row["executor_id"]: (row["open"], row["overdue"]) for row in selectors.executor_load(self.user)}
+        # A body with nobody but heads to review: the page says so and what to do (a dead end otherwise).
+        self.no_executors = not any(m.role in {Role.EXECUTOR, Role.INSPECTOR} for m in members)
+        self.heads_may_review = Role.HEAD in access.reviewer_roles()
         if self.complaint.executor_id:
             field.initial = self.complaint.executor_id
 
@@ -443,22 +482,6 @@ class ConfirmExecutionForm(StaffForm):
 # Paper intake (RULES §1, §3, §5, §6)
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ",".join(ATTACHMENT_TYPES)}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data if item]
-        return [single(data, initial)] if data else []
-
-
 OFFICIAL_ROWS = 3
 
 
@@ -592,15 +615,7 @@ class IntakeForm(StaffForm):
         return [self[name] for name in self.CONTENT]
 
     def clean_attachments(self) -> list[Any]:
-        files = self.cleaned_data.get("attachments") or []
-        if len(files) > MAX_ATTACHMENTS:
-            raise forms.ValidationError(_("Attach at most 10 files."))
-        for upload in files:
-            if upload.size > MAX_ATTACHMENT_BYTES:
-                raise forms.ValidationError(_("%(name)s is larger than 10 MB.") % {"name": upload.name})
-            if not (upload.name or "").lower().endswith(ATTACHMENT_TYPES):
-                raise forms.ValidationError(_("%(name)s is not a PDF, JPEG, PNG or TIFF file.") % {"name": upload.name})
-        return files
+        return checked_uploads(self.cleaned_data.get("attachments") or [])
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

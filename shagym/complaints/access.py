@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -84,7 +85,7 @@ def desks(user: User | None) -> Desks:
         registration=Role.CLERK in roles,
         print_queue=bool(roles & {Role.CLERK, Role.HEAD}),
         inbox=Role.HEAD in roles,
-        mine=bool(roles & {Role.EXECUTOR, Role.INSPECTOR}),
+        mine=bool(roles & reviewer_roles()),
         quality=inspector,
         recommendations=inspector or Role.HEAD in roles,
         administrator=is_administrator(user),
@@ -139,9 +140,15 @@ def may_receive_for(user: User | None, organisation_id: int) -> bool:
     return Role.CLERK in roles_in(user, organisation_id)
 
 
+def reviewer_roles() -> set[Role]:
+    """The roles that may be appointed to review a complaint (RULES §10): executors, inspectors at the quality
+    authority, and heads reviewing personally where SHAGYM_HEAD_MAY_REVIEW allows it."""
+    return {Role.EXECUTOR, Role.INSPECTOR} | ({Role.HEAD} if settings.SHAGYM_HEAD_MAY_REVIEW else set())
+
+
 def may_execute_at(user: User | None, organisation_id: int) -> bool:
     """Whether the head may appoint this person executor of a complaint held by the body (RULES §10)."""
-    return bool(roles_in(user, organisation_id) & {Role.EXECUTOR, Role.INSPECTOR})
+    return bool(roles_in(user, organisation_id) & reviewer_roles())
 
 
 def require(user: User | None, complaint: Complaint, action: Action) -> set[Role]:
@@ -253,6 +260,37 @@ def recommendations_for(user: User | None) -> QuerySet[Recommendation]:
 
 
 def executors_of(organisation: Organisation) -> QuerySet[Membership]:
+    """Who may be appointed to review a complaint held by the body (active people only)."""
     return Membership.objects.filter(
-        organisation=organisation, role__in=[Role.EXECUTOR, Role.INSPECTOR]
+        organisation=organisation, role__in=sorted(reviewer_roles()), user__is_active=True
     ).select_related("user")
+
+
+def events_scope(
+    user: User | None,
+    *,
+    as_applicant: bool = False,
+    holders: tuple[str, ...] = ("holder_before_id", "holder_after_id", "addressed_id"),
+    applicant: str = "applicant_user_id",
+    internal: str = "internal",
+) -> Q:
+    """The events of complaints the user may read, as a filter on a table that records for each event the bodies
+    that held the complaint before and after it (and the body a recommendation was addressed to), the complaint's
+    applicant and whether the step is internal to the body (the events feed).
+
+    Staff read the events that happened while one of their bodies held the complaint, the one that moved it away
+    included (a body keeps what it did, not what the next body does); inspectors read all; the applicant reads the
+    events of his own complaints, less the internal steps (drafts, returned drafts, reports)."""
+    if user is None or not user.is_authenticated:
+        return Q(pk__in=[])
+    if as_applicant:
+        return Q(**{applicant: user.pk, internal: False})
+    if not is_staff_user(user):
+        return Q(pk__in=[])
+    if is_inspector(user):
+        return Q()
+    orgs = sorted(organisation_ids(user))
+    scope = Q(pk__in=[])
+    for field in holders:
+        scope |= Q(**{f"{field}__in": orgs})
+    return scope

@@ -30,12 +30,16 @@ DEMO_PASSWORD = "demo-12345"
 
 # username, first name, surname, position, [(organisation key, role)]
 DEMO_USERS = [
-    ("demo-applicant", "Ерлан", "Ахметов", "", []),
-    ("demo-clerk", "Жанар", "Омарова", "кеңсе маманы", [("akimat_almaty", Role.CLERK), ("uo_almaty", Role.CLERK)]),
-    ("demo-head", "Серік", "Бекенов", "басшының орынбасары", [("akimat_almaty", Role.HEAD), ("uo_almaty", Role.HEAD)]),
-    ("demo-executor", "Айгүл", "Сейітова", "бас маман", [("akimat_almaty", Role.EXECUTOR)]),
-    ("demo-inspector", "Дәурен", "Мұратов", "инспектор", [("adgs", Role.INSPECTOR), ("adgs", Role.HEAD), ("adgs", Role.CLERK)]),
-    ("demo-admin", "Әсел", "Нұрланова", "әкімші", [("adgs", Role.ADMINISTRATOR)]),
+    ("demo-applicant", "Ерлан", "Ахметов", ("", ""), []),
+    ("demo-clerk", "Жанар", "Омарова", ("кеңсе маманы", "специалист канцелярии"),
+     [("akimat_almaty", Role.CLERK), ("uo_almaty", Role.CLERK), ("minedu", Role.CLERK)]),
+    ("demo-head", "Серік", "Бекенов", ("басшының орынбасары", "заместитель руководителя"),
+     [("akimat_almaty", Role.HEAD), ("uo_almaty", Role.HEAD), ("minedu", Role.HEAD)]),
+    ("demo-executor", "Айгүл", "Сейітова", ("бас маман", "главный специалист"), [("akimat_almaty", Role.EXECUTOR)]),
+    ("demo-inspector", "Дәурен", "Мұратов", ("инспектор", "инспектор"),
+     [("adgs", Role.INSPECTOR), ("adgs", Role.HEAD), ("adgs", Role.CLERK),
+      ("adgs_almaty", Role.INSPECTOR), ("adgs_almaty", Role.HEAD), ("adgs_almaty", Role.CLERK)]),
+    ("demo-admin", "Әсел", "Нұрланова", ("әкімші", "администратор"), [("adgs", Role.ADMINISTRATOR)]),
 ]
 
 
@@ -77,7 +81,8 @@ def load_reference() -> dict[str, int]:
         for row in data["services"]:
             service, _ = Service.objects.update_or_create(
                 code=row["code"],
-                defaults={"name_kk": row["name_kk"], "name_ru": row["name_ru"], "name_en": row.get("name_en", "")},
+                defaults={"name_kk": row["name_kk"], "name_ru": row["name_ru"], "name_en": row.get("name_en", ""),
+                          "authority": keyed.get(row.get("authority") or "")},
             )
             service.providers.set([keyed[key] for key in row["providers"] if key in keyed])
     return {
@@ -89,11 +94,15 @@ def load_reference() -> dict[str, int]:
 
 def load_users() -> dict[str, User]:
     users = {}
-    for username, first, last, position, roles in DEMO_USERS:
+    for username, first, last, (position, position_ru), roles in DEMO_USERS:
         user, created = User.objects.get_or_create(
             username=username,
-            defaults={"first_name": first, "last_name": last, "position": position, "email": f"{username}@example.kz"},
+            defaults={"first_name": first, "last_name": last, "position": position, "position_ru": position_ru,
+                      "email": f"{username}@example.kz"},
         )
+        if not created and position_ru and not user.position_ru:  # demo data loaded before positions had two languages
+            user.position_ru = position_ru
+            user.save(update_fields=["position_ru"])
         if created:
             user.set_password(DEMO_PASSWORD)
             if username == "demo-admin":

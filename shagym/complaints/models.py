@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shagym.directory.models import Organisation, Service
 
@@ -93,8 +94,14 @@ class Complaint(models.Model):
     restoration_requested = models.BooleanField(_("asks to restore the filing term"), default=False)
     restoration_reason = models.TextField(_("reason for missing the filing term"), blank=True)
     idempotency_key = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    # RULES §5: until the office gives the registration number, the receipt names the complaint by this reference
+    # (random, so it tells nothing about other complaints); the contact centre and staff search find it by it.
+    # null, not "": the rows loaded in bulk before references existed have none, and "" would collide as unique.
+    reference = models.CharField(  # noqa: DJ001
+        _("delivery reference"), max_length=12, unique=True, null=True, editable=False
+    )
 
-    received_at = models.DateTimeField(_("received"))
+    received_at = models.DateTimeField(pgettext_lazy("date", "received"))
     postmark_date = models.DateField(_("postmark date"), null=True, blank=True)
     received_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -107,7 +114,7 @@ class Complaint(models.Model):
 
     # --- Registration and term (RULES §5, §6, §11-§16) ---
     number = models.CharField(_("registration number"), max_length=64, unique=True, null=True, blank=True)
-    registered_at = models.DateTimeField(_("registered"), null=True, blank=True)
+    registered_at = models.DateTimeField(pgettext_lazy("date", "registered"), null=True, blank=True)
     registered_on = models.DateField(_("registration day"), null=True, blank=True)
     term_type = models.CharField(_("term"), max_length=20, choices=TermType.choices)
     term_days = models.PositiveSmallIntegerField(_("term in working days"))
@@ -145,7 +152,7 @@ class Complaint(models.Model):
         choices=WithoutConsiderationGround.choices,
         blank=True,
     )
-    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_at = models.DateTimeField(pgettext_lazy("date", "decided"), null=True, blank=True)
     signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("signed by"),
@@ -158,7 +165,7 @@ class Complaint(models.Model):
         _("answer delivered by"), max_length=12, choices=DeliveryMethod.choices, blank=True
     )
     delivered_on = models.DateField(_("answer delivered on"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_at = models.DateTimeField(pgettext_lazy("date", "closed"), null=True, blank=True)
 
     # --- Links ---
     # RULES §24: a second-tier complaint to the quality authority is linked to the first.
@@ -171,8 +178,8 @@ class Complaint(models.Model):
         related_name="second_tier",
     )
 
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    created_at = models.DateTimeField(pgettext_lazy("date", "created"), auto_now_add=True)
+    updated_at = models.DateTimeField(pgettext_lazy("date", "updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("complaint")
@@ -239,7 +246,7 @@ class Attachment(models.Model):
     content_type = models.CharField(_("type"), max_length=100)
     size = models.PositiveIntegerField(_("size in bytes"))
     sha256 = models.CharField(max_length=64)
-    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    uploaded_at = models.DateTimeField(pgettext_lazy("date", "uploaded"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("attachment")
@@ -263,9 +270,9 @@ class Recommendation(models.Model):
         _("status"), max_length=10, choices=RecommendationState.choices, default=RecommendationState.ISSUED
     )
     report = models.TextField(_("report on execution"), blank=True)
-    issued_at = models.DateTimeField(_("issued"), auto_now_add=True)
-    reported_at = models.DateTimeField(_("reported"), null=True, blank=True)
-    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    issued_at = models.DateTimeField(pgettext_lazy("date", "issued"), auto_now_add=True)
+    reported_at = models.DateTimeField(pgettext_lazy("date", "reported"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(pgettext_lazy("date", "confirmed"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("recommendation")

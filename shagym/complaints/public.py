@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shagym import workdays
 from shagym.directory.calendar import ExplainedDay, current_calendar, explain_days
@@ -18,20 +18,20 @@ from .states import State
 
 # The status in the applicant's words, and its tone for the tag (ok / warn / bad / plain).
 STATUS = {
-    State.RECEIVED: (_("delivered"), ""),
-    State.FORWARDING: (_("registered, being sent to the reviewing body"), ""),
-    State.REGISTERED: (_("registered"), ""),
-    State.AWAITING_CONTENT: (_("registered: information requested from you"), "warn"),
-    State.UNDER_REVIEW: (_("in execution"), ""),
-    State.EXTENDED: (_("in execution, term extended"), "warn"),
-    State.AWAITING_SIGNATURE: (_("in execution"), ""),
-    State.DECIDED: (_("result of review: decision taken"), "ok"),
-    State.ANSWER_DELIVERED: (_("result of review: answer delivered"), "ok"),
-    State.CLOSED: (_("result of review: answer delivered"), "ok"),
-    State.SATISFIED_BY_RESPONDENT: (_("result of review: satisfied by the body"), "ok"),
-    State.RETURNED: (_("returned: information not supplied"), "bad"),
-    State.LEFT_WITHOUT_CONSIDERATION: (_("refusal to review (left without consideration)"), "bad"),
-    State.WITHDRAWN: (_("withdrawn by you"), ""),
+    State.RECEIVED: (pgettext_lazy("applicant status", "delivered"), ""),
+    State.FORWARDING: (pgettext_lazy("applicant status", "registered, being sent to the reviewing body"), ""),
+    State.REGISTERED: (pgettext_lazy("applicant status", "registered"), ""),
+    State.AWAITING_CONTENT: (pgettext_lazy("applicant status", "registered: information requested from you"), "warn"),
+    State.UNDER_REVIEW: (pgettext_lazy("applicant status", "in execution"), ""),
+    State.EXTENDED: (pgettext_lazy("applicant status", "in execution, term extended"), "warn"),
+    State.AWAITING_SIGNATURE: (pgettext_lazy("applicant status", "in execution"), ""),
+    State.DECIDED: (pgettext_lazy("applicant status", "result of review: decision taken"), "ok"),
+    State.ANSWER_DELIVERED: (pgettext_lazy("applicant status", "result of review: answer delivered"), "ok"),
+    State.CLOSED: (pgettext_lazy("applicant status", "result of review: answer delivered"), "ok"),
+    State.SATISFIED_BY_RESPONDENT: (pgettext_lazy("applicant status", "result of review: satisfied by the body"), "ok"),
+    State.RETURNED: (pgettext_lazy("applicant status", "returned: information not supplied"), "bad"),
+    State.LEFT_WITHOUT_CONSIDERATION: (pgettext_lazy("applicant status", "refusal to review (left without consideration)"), "bad"),
+    State.WITHDRAWN: (pgettext_lazy("applicant status", "withdrawn by you"), ""),
 }
 
 

@@ -229,6 +229,8 @@ class ComplaintFilter:
 # Registration numbers look like "26-009-00042" (services._next_number); a prefix ("26-009") finds a body's year.
 NUMBER_RE = re.compile(r"^\d{2}-\d{1,6}(-\d{0,5})?-?$")
 FULL_NUMBER_RE = re.compile(r"^\d{2}-\d{3,6}-\d{5}$")
+# The delivery reference of a complaint not yet registered ("D-K7QM-3RTA", services.intake.new_reference).
+REFERENCE_RE = re.compile(r"^D-?[2-9A-Z]{4}-?[2-9A-Z]{4}$", re.IGNORECASE)
 
 
 def search_complaints(user: User, filters: ComplaintFilter, *, today: dt.date) -> QuerySet[Complaint]:
@@ -238,6 +240,9 @@ def search_complaints(user: User, filters: ComplaintFilter, *, today: dt.date) -
         if len(q) == 12 and q.isdigit():
             # IIN or BIN: both columns are indexed.
             qs = qs.filter(Q(iin=q) | Q(bin=q))
+        elif REFERENCE_RE.match(q):
+            code = q.upper().replace("-", "")[1:]
+            qs = qs.filter(reference=f"D-{code[:4]}-{code[4:]}")
         elif NUMBER_RE.match(q):
             qs = qs.filter(number=q) if FULL_NUMBER_RE.match(q) else qs.filter(number__startswith=q)
         else:
@@ -258,7 +263,7 @@ def search_complaints(user: User, filters: ComplaintFilter, *, today: dt.date) -
         qs = qs.filter(channel=filters.channel)
     if filters.received_from:
         qs = qs.filter(received_at__gte=_start_of(filters.received_from))
-    if filters.received_to:
+    if filters.received_to and filters.received_to < dt.date.max:
         qs = qs.filter(received_at__lt=_start_of(filters.received_to + dt.timedelta(days=1)))
     if filters.overdue:
         qs = qs.filter(status__in=OPEN_STATES, due_date__lt=today)

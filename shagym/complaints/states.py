@@ -18,54 +18,55 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from shagym.directory import dates
 from shagym.directory.models import OrganisationKind
 from shagym.directory.roles import Role
 
 
 class State(models.TextChoices):
-    RECEIVED = "received", _("received")  # delivered, awaiting registration by the office
-    FORWARDING = "forwarding", _("registered at the appealed body, to be forwarded")  # RULES §8
-    REGISTERED = "registered", _("registered")
-    AWAITING_CONTENT = "awaiting_content", _("missing content requested")  # RULES §4
-    UNDER_REVIEW = "under_review", _("under review")
-    EXTENDED = "extended", _("under review, term extended")  # RULES §14
-    AWAITING_SIGNATURE = "awaiting_signature", _("answer awaiting signature")
-    DECIDED = "decided", pgettext_lazy("complaint state", "decided")
-    ANSWER_DELIVERED = "answer_delivered", _("answer delivered")
-    SATISFIED_BY_RESPONDENT = "satisfied", _("satisfied in full by the appealed body")  # RULES §8
-    RETURNED = "returned", _("returned")  # RULES §4
-    LEFT_WITHOUT_CONSIDERATION = "left", _("left without consideration")  # RULES §21
-    WITHDRAWN = "withdrawn", _("withdrawn")  # RULES §22
-    CLOSED = "closed", _("closed")
+    RECEIVED = "received", pgettext_lazy("complaint status", "received")  # delivered, awaiting registration by the office
+    FORWARDING = "forwarding", pgettext_lazy("complaint status", "registered at the appealed body, to be forwarded")  # RULES §8
+    REGISTERED = "registered", pgettext_lazy("complaint status", "registered")
+    AWAITING_CONTENT = "awaiting_content", pgettext_lazy("complaint status", "missing content requested")  # RULES §4
+    UNDER_REVIEW = "under_review", pgettext_lazy("complaint status", "under review")
+    EXTENDED = "extended", pgettext_lazy("complaint status", "under review, term extended")  # RULES §14
+    AWAITING_SIGNATURE = "awaiting_signature", pgettext_lazy("complaint status", "answer awaiting signature")
+    DECIDED = "decided", pgettext_lazy("complaint status", "decided")
+    ANSWER_DELIVERED = "answer_delivered", pgettext_lazy("complaint status", "answer delivered")
+    SATISFIED_BY_RESPONDENT = "satisfied", pgettext_lazy("complaint status", "satisfied in full by the appealed body")  # RULES §8
+    RETURNED = "returned", pgettext_lazy("complaint status", "returned")  # RULES §4
+    LEFT_WITHOUT_CONSIDERATION = "left", pgettext_lazy("complaint status", "left without consideration")  # RULES §21
+    WITHDRAWN = "withdrawn", pgettext_lazy("complaint status", "withdrawn")  # RULES §22
+    CLOSED = "closed", pgettext_lazy("complaint status", "closed")
 
 
 class Action(models.TextChoices):
-    SUBMIT = "submit", _("filed")
-    REGISTER = "register", _("registered")
-    FORWARD = "forward", _("forwarded to the reviewing body")
-    SATISFY = "satisfy", _("satisfied in full by the appealed body")
-    REDIRECT = "redirect", _("redirected to the competent body")
-    REQUEST_CONTENT = "request_content", _("missing content requested")
-    SUPPLY_CONTENT = "supply_content", _("missing content supplied")
-    RETURN = "return", _("returned for missing content")
-    ASSIGN = "assign", _("executor appointed")
-    EXTEND = "extend", _("term extended")
-    RECORD_EXTENSION_NOTICE = "extension_notice", _("extension notice sent")
-    RECORD_HEARING = "hearing", _("hearing held")
-    PROPOSE_DECISION = "propose_decision", _("answer drafted")
-    RETURN_DRAFT = "return_draft", _("draft returned to the executor")
-    SIGN_DECISION = "sign_decision", _("decision signed")
-    LEAVE_WITHOUT_CONSIDERATION = "leave", _("left without consideration")
-    WITHDRAW = "withdraw", _("withdrawn by the applicant")
-    DELIVER_ANSWER = "deliver_answer", _("answer delivered")
-    CLOSE = "close", _("closed")
-    MARK_OVERDUE = "mark_overdue", _("term passed without a decision")
-    SECOND_TIER_FILED = "second_tier_filed", _("complaint filed with the quality authority")
-    RECOMMEND = "recommend", _("recommendation issued")
-    REPORT_EXECUTION = "report_execution", _("execution of the recommendation reported")
-    CONFIRM_EXECUTION = "confirm_execution", _("execution of the recommendation confirmed")
-    REVISE_DUE_DATE = "revise_due_date", _("due date revised after a calendar change")
-    REISSUE_TALON = "reissue_talon", _("new talon issued (the old access code stops working)")
+    SUBMIT = "submit", pgettext_lazy("complaint event", "filed")
+    REGISTER = "register", pgettext_lazy("complaint event", "registered")
+    FORWARD = "forward", pgettext_lazy("complaint event", "forwarded to the reviewing body")
+    SATISFY = "satisfy", pgettext_lazy("complaint event", "satisfied in full by the appealed body")
+    REDIRECT = "redirect", pgettext_lazy("complaint event", "redirected to the competent body")
+    REQUEST_CONTENT = "request_content", pgettext_lazy("complaint event", "missing content requested")
+    SUPPLY_CONTENT = "supply_content", pgettext_lazy("complaint event", "missing content supplied")
+    RETURN = "return", pgettext_lazy("complaint event", "returned for missing content")
+    ASSIGN = "assign", pgettext_lazy("complaint event", "executor appointed")
+    EXTEND = "extend", pgettext_lazy("complaint event", "term extended")
+    RECORD_EXTENSION_NOTICE = "extension_notice", pgettext_lazy("complaint event", "extension notice sent")
+    RECORD_HEARING = "hearing", pgettext_lazy("complaint event", "hearing held")
+    PROPOSE_DECISION = "propose_decision", pgettext_lazy("complaint event", "answer drafted")
+    RETURN_DRAFT = "return_draft", pgettext_lazy("complaint event", "draft returned to the executor")
+    SIGN_DECISION = "sign_decision", pgettext_lazy("complaint event", "decision signed")
+    LEAVE_WITHOUT_CONSIDERATION = "leave", pgettext_lazy("complaint event", "left without consideration")
+    WITHDRAW = "withdraw", pgettext_lazy("complaint event", "withdrawn by the applicant")
+    DELIVER_ANSWER = "deliver_answer", pgettext_lazy("complaint event", "answer delivered")
+    CLOSE = "close", pgettext_lazy("complaint event", "closed")
+    MARK_OVERDUE = "mark_overdue", pgettext_lazy("complaint event", "term passed without a decision")
+    SECOND_TIER_FILED = "second_tier_filed", pgettext_lazy("complaint event", "complaint filed with the quality authority")
+    RECOMMEND = "recommend", pgettext_lazy("complaint event", "recommendation issued")
+    REPORT_EXECUTION = "report_execution", pgettext_lazy("complaint event", "execution of the recommendation reported")
+    CONFIRM_EXECUTION = "confirm_execution", pgettext_lazy("complaint event", "execution of the recommendation confirmed")
+    REVISE_DUE_DATE = "revise_due_date", pgettext_lazy("complaint event", "due date revised after a calendar change")
+    REISSUE_TALON = "reissue_talon", pgettext_lazy("complaint event", "new talon issued (the old access code stops working)")
 
 
 class ApplicantKind(models.TextChoices):
@@ -159,9 +160,9 @@ class DeliveryMethod(models.TextChoices):
 
 class RecommendationState(models.TextChoices):
     # RULES §24 (Law Art. 25(3)): issued, its execution reported by the body, confirmed by the inspector.
-    ISSUED = "issued", _("issued")
-    REPORTED = "reported", _("execution reported")
-    EXECUTED = "executed", _("executed")
+    ISSUED = "issued", pgettext_lazy("recommendation status", "issued")
+    REPORTED = "reported", pgettext_lazy("recommendation status", "execution reported")
+    EXECUTED = "executed", pgettext_lazy("recommendation status", "executed")
 
 
 REVIEW_STATES = frozenset({State.UNDER_REVIEW, State.EXTENDED})
@@ -529,7 +530,7 @@ def _content_term_passed(complaint: ComplaintLike, situation: Situation) -> None
     if complaint.content_due is not None and situation.today <= complaint.content_due:
         raise Refused(
             gettext("The applicant has until %(date)s to supply the missing content.")
-            % {"date": complaint.content_due.strftime("%d.%m.%Y")},
+            % {"date": dates.numeric(complaint.content_due)},
             code="state",
         )
 
@@ -558,11 +559,16 @@ def _guard_assign(
         )
 
 
-def _guard_deliver(complaint: ComplaintLike, situation: Situation, *, method: str, delivered_on: dt.date) -> None:
+def _guard_deliver(
+    complaint: ComplaintLike, situation: Situation, *, method: str, delivered_on: dt.date, decided_on: dt.date | None
+) -> None:
     if method not in DeliveryMethod.values:
         raise Refused(gettext("Choose how the answer was delivered."), field="method")
     if delivered_on > situation.today:
         raise Refused(gettext("The delivery date cannot be in the future."), field="delivered_on")
+    if decided_on is not None and delivered_on < decided_on:
+        raise Refused(gettext("The answer cannot be delivered before it was signed (%(date)s).")
+                      % {"date": dates.numeric(decided_on)}, field="delivered_on")
 
 
 def _held_by_respondent(complaint: ComplaintLike, situation: Situation) -> None:

@@ -1,6 +1,15 @@
+"""The administrator's reference data: territories, organisations and their staff, services, calendar overrides."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AdminDateWidget
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from .models import CalendarOverride, Membership, Organisation, Service, Territory
 
@@ -43,6 +52,28 @@ class MembershipAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user", "organisation"]
 
 
+class CalendarOverrideForm(forms.ModelForm):
+    # The day as every page writes it (02.12.2026), or as the date picker sends it.
+    day = forms.DateField(
+        label=_("day"),
+        input_formats=["%d.%m.%Y", "%Y-%m-%d"],
+        widget=AdminDateWidget(format="%d.%m.%Y"),
+        help_text=_("For example 02.12.2026."),
+        error_messages={"invalid": _("Enter the day as 02.12.2026.")},
+    )
+
+    class Meta:
+        model = CalendarOverride
+        fields = ["day", "working", "reason", "reference"]
+
+    def clean_day(self) -> dt.date:
+        day = self.cleaned_data["day"]
+        # RULES §18: an override is a real order about a real year; the calendar covers 2000-2100.
+        if not dt.date(2000, 1, 1) <= day <= dt.date(2100, 12, 31):
+            raise forms.ValidationError(_("Enter a day between 2000 and 2100."))
+        return day
+
+
 @admin.register(CalendarOverride)
 class CalendarOverrideAdmin(admin.ModelAdmin):
     """RULES §18: transfer orders and the confirmed Kurban Ait date. Saving here changes the calendar version;
@@ -53,6 +84,7 @@ class CalendarOverrideAdmin(admin.ModelAdmin):
     search_fields = ["reason", "reference"]
     date_hierarchy = "day"
     readonly_fields = ["created_by", "created_at"]
+    form = CalendarOverrideForm
 
     def save_model(self, request: HttpRequest, obj: CalendarOverride, form: object, change: bool) -> None:
         if not change:

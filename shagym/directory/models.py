@@ -63,6 +63,31 @@ class OrganisationKind(models.TextChoices):
     QUALITY_AUTHORITY = "quality_authority", _("quality authority")
 
 
+class OrganisationQuerySet(models.QuerySet["Organisation"]):
+    def receiving(self) -> OrganisationQuerySet:
+        """The bodies connected to Shagym: an active clerk registers what they receive and an active head appoints
+        and signs (RULES §5, §10). A complaint addressed to any other body would reach nobody here."""
+        return self.filter(is_active=True).filter(
+            models.Exists(Membership.objects.filter(organisation=models.OuterRef("pk"), role="clerk", user__is_active=True)),
+            models.Exists(Membership.objects.filter(organisation=models.OuterRef("pk"), role="head", user__is_active=True)),
+        )
+
+    def reviewing(self) -> OrganisationQuerySet:
+        """Receiving bodies that can also review: an executor, or a head who may review personally; for the quality
+        authority, an inspector (RULES §10, §24)."""
+        from django.conf import settings
+
+        can_review = ["executor", "inspector"] + (["head"] if settings.SHAGYM_HEAD_MAY_REVIEW else [])
+        inspector = Membership.objects.filter(organisation=models.OuterRef("pk"), role="inspector",
+                                              user__is_active=True)
+        reviewer = Membership.objects.filter(organisation=models.OuterRef("pk"), role__in=can_review,
+                                             user__is_active=True)
+        return self.receiving().filter(
+            models.Q(kind=OrganisationKind.QUALITY_AUTHORITY, pk__in=models.Subquery(inspector.values("organisation")))
+            | (~models.Q(kind=OrganisationKind.QUALITY_AUTHORITY) & models.Exists(reviewer))
+        )
+
+
 class Organisation(LocalisedName):
     key = models.SlugField(_("short code"), max_length=40, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices)
@@ -88,6 +113,8 @@ class Organisation(LocalisedName):
     )
     is_active = models.BooleanField(_("active"), default=True)
 
+    objects = OrganisationQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
@@ -103,6 +130,17 @@ class Service(LocalisedName):
 
     code = models.CharField(_("register code"), max_length=30, unique=True)
     providers = models.ManyToManyField(Organisation, verbose_name=_("providers"), blank=True, related_name="services")
+    # RULES §2: a complaint may go to the ministry (central state body) whose field the service is; it is the body
+    # that approves the service's standard (Law "On public services" Art. 10).
+    authority = models.ForeignKey(
+        Organisation,
+        verbose_name=_("responsible ministry or central state body"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="standards",
+        limit_choices_to={"kind": "central"},
+    )
 
     class Meta:
         verbose_name = _("public service")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shagym.complaints.models import Complaint, ComplaintEvent
 from shagym.complaints.states import Language
@@ -39,7 +40,7 @@ class Letter(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("issued by"), null=True, on_delete=models.PROTECT, related_name="+"
     )
-    created_at = models.DateTimeField(_("issued"), auto_now_add=True)
+    created_at = models.DateTimeField(pgettext_lazy("date", "issued"), auto_now_add=True)
     pdf = models.BinaryField(_("PDF"), editable=False)
     sha256 = models.CharField(max_length=64, editable=False)
 

@@ -20,6 +20,7 @@ from shagym.complaints.states import (
     MoveData,
     Outcome,
 )
+from shagym.directory import dates
 from shagym.directory.models import Organisation, OrganisationKind
 
 from . import pdf
@@ -184,7 +185,7 @@ def notice(
     context = {
         "sender_name": sender.name_in(language) if sender else "",
         "sender_address": address,
-        "date": date.strftime("%d.%m.%Y"),
+        "date": dates.numeric(date),
         "number": number,
         "addressee": addressee,
         "postal_address": postal_address,

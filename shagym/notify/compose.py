@@ -37,6 +37,7 @@ from shagym.complaints.states import (
     WithdrawData,
     WithoutConsiderationGround,
 )
+from shagym.directory import dates
 from shagym.directory.models import Organisation, OrganisationKind
 
 from .catalog import SPECS
@@ -45,7 +46,6 @@ from .models import Kind
 if TYPE_CHECKING:
     from shagym.accounts.models import User
 
-DATE_FORMAT = "%d.%m.%Y"
 NO_VALUE = "—"
 
 # The law that sets each term (RULES §11-§13), for the sentence that announces the due date.
@@ -233,4 +233,4 @@ def _day(value: dt.date | str | None) -> str:
         return NO_VALUE
     if isinstance(value, str):
         value = dt.date.fromisoformat(value[:10])
-    return value.strftime(DATE_FORMAT)
+    return dates.numeric(value)

@@ -23,4 +23,10 @@ def portal(request: HttpRequest) -> dict[str, object]:
         # cabinet neither shows nor marks read.
         return notify.messages_for_applicant(user).filter(read_at__isnull=True).count()
 
-    return {"is_staff_user": SimpleLazyObject(lambda: access.is_staff_user(user)), "unread_notices": unread_notices}
+    @cache
+    def has_own_complaints() -> bool:
+        # A member of staff may also be an applicant; only then does the navigation show the cabinet.
+        return access.complaints_for_applicant(user).exists()
+
+    return {"is_staff_user": SimpleLazyObject(lambda: access.is_staff_user(user)), "unread_notices": unread_notices,
+            "has_own_complaints": has_own_complaints}

@@ -9,8 +9,10 @@ from typing import cast
 
 from django import forms
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from shagym.complaints import attachments
 from shagym.complaints.identifiers import is_valid_bin, is_valid_iin
 from shagym.complaints.states import AppealedAct, ApplicantKind, Language
 
@@ -476,15 +478,50 @@ class WithdrawForm(PortalForm):
     )
 
 
-class SupplyForm(PortalForm):
-    text = _textarea(
-        _("The missing information"),
-        required_message=_("Write the missing information the body asked for."),
-        help_text=_("Answer each point the body listed."),
+def _documents_field(label) -> MultipleFileField:  # type: ignore[no-untyped-def]
+    return MultipleFileField(
+        label=label,
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}),
+        help_text=lazy(attachments.help_text, str)(),
     )
 
 
+class SupplyForm(PortalForm):
+    """RULES §4: the missing information, as text, as documents (a copy of the refusal, a scan), or both."""
+
+    text = forms.CharField(
+        label=_("The missing information"),
+        required=False,
+        max_length=8000,
+        help_text=_("Answer each point the body listed."),
+        error_messages={"max_length": _("Shorten this to %(limit_value)d characters or fewer.")},
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    files = _documents_field(_("Documents the body asked for"))  # type: ignore[assignment]
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        data = super().clean()
+        if not (data.get("text") or "").strip() and not data.get("files"):
+            self.add_error("text", _("Write the missing information the body asked for, or attach the documents."))
+        return data
+
+
+class QualityAuthorityChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):  # type: ignore[no-untyped-def]
+        return obj.name
+
+
 class SecondTierForm(PortalForm):
+    authority = QualityAuthorityChoiceField(
+        label=_("Which office of the quality authority?"),
+        queryset=None,
+        widget=forms.RadioSelect,
+        empty_label=None,
+        help_text=_("The department for your region, or the Agency itself: both review within 15 working days."),
+        error_messages={"required": _("Choose the office of the quality authority."),
+                        "invalid_choice": _("Choose the office of the quality authority from the list.")},
+    )
     reasons = _textarea(
         _("Why are you not satisfied with the answer (or its absence)?"),
         required_message=_("Explain why the answer does not satisfy you, or that no answer came in time."),
@@ -494,7 +531,17 @@ class SecondTierForm(PortalForm):
         required_message=_("Say what you ask the quality authority to do."),
         help_text=_("For example: check the answer and restore my right to the service."),
     )
+    files = _documents_field(_("Documents (optional)"))  # type: ignore[assignment]
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args, authorities=(), **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ModelChoiceField, self.fields["authority"])
+        from shagym.directory.models import Organisation
+
+        field.queryset = Organisation.objects.filter(pk__in=[a.pk for a in authorities])
+        if authorities:
+            field.initial = authorities[0].pk
 
 
 class StatusForm(PortalForm):

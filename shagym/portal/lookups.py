@@ -103,17 +103,16 @@ class AddresseeOption:
         return TERM_DAYS[term_type_for(self.kind, public_service=True)]
 
 
-def addressee_options(respondent: Organisation) -> list[AddresseeOption]:
+def addressee_options(respondent: Organisation, service: Service | None = None) -> list[AddresseeOption]:
     """RULES §2: the head of the body itself; the bodies above it (its reviewer, its parents: the ministry, the
-    akimat, the branch of the State Corporation); the akim of its territory; the quality authority."""
-    options: list[AddresseeOption] = []
-    seen: set[int] = set()
+    akimat, the branch of the State Corporation); the ministry whose field the service is; the akim of its
+    territory; the quality authority. Only bodies connected to Shagym (Organisation.objects.reviewing()): one that
+    nobody here can register and review would be a dead end."""
+    candidates: list[Organisation] = []
 
     def add(body: Organisation | None) -> None:
-        if body is None or not body.is_active or body.pk in seen:
-            return
-        seen.add(body.pk)
-        options.append(AddresseeOption(KIND_TO_ADDRESSEE[OrganisationKind(body.kind)], body))
+        if body is not None and body.is_active and body not in candidates:
+            candidates.append(body)
 
     add(respondent)
     body: Organisation | None = respondent
@@ -123,6 +122,10 @@ def addressee_options(respondent: Organisation) -> list[AddresseeOption]:
         add(body.reviewer)
         add(body.parent)
         body = body.reviewer or body.parent
+    # The ministry responsible for the service (or, without one, for the services the body provides).
+    standards = [service] if service is not None else list(Service.objects.filter(providers=respondent))
+    for ministry in Organisation.objects.filter(pk__in=[s.authority_id for s in standards if s.authority_id]):
+        add(ministry)
     chain = _territory_and_above(respondent.territory)
     akims = Organisation.objects.filter(
         is_active=True, kind__in=[OrganisationKind.LOCAL_EXECUTIVE, OrganisationKind.AKIM], territory_id__in=chain
@@ -132,13 +135,16 @@ def addressee_options(respondent: Organisation) -> list[AddresseeOption]:
         add(akim)
     for authority in quality_authorities(respondent):
         add(authority)
-    return options
+    connected = set(Organisation.objects.reviewing().filter(pk__in=[b.pk for b in candidates]).values_list("pk", flat=True))
+    return [AddresseeOption(KIND_TO_ADDRESSEE[OrganisationKind(b.kind)], b) for b in candidates if b.pk in connected]
 
 
 def quality_authorities(body: Organisation) -> list[Organisation]:
-    """The quality authority's department for the body's territory (if there is one), then the national one."""
+    """RULES §2, §24: the quality authority's department for the body's territory (if there is one), then the
+    national one; only the offices connected to Shagym (a clerk, a head and an inspector), so a second-tier complaint
+    always reaches someone."""
     chain = _territory_and_above(body.territory)
-    authorities = list(Organisation.objects.filter(is_active=True, kind=OrganisationKind.QUALITY_AUTHORITY))
+    authorities = list(Organisation.objects.reviewing().filter(kind=OrganisationKind.QUALITY_AUTHORITY))
     local = sorted(
         (a for a in authorities if a.parent_id is not None and a.territory_id in chain),
         key=lambda a: chain.index(cast(int, a.territory_id)),  # in the chain, so not None

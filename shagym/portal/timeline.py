@@ -36,6 +36,7 @@ from shagym.complaints.states import (
     TextData,
     WithoutConsiderationGround,
 )
+from shagym.directory import dates
 from shagym.directory.models import Organisation
 from shagym.directory.roles import Role
 
@@ -53,7 +54,7 @@ def _body_name(pk: int | None) -> str:
 
 
 def _date(value: dt.date | None) -> str:
-    return value.strftime("%d.%m.%Y") if value else ""
+    return dates.numeric(value) if value else ""
 
 
 def _entry(event: ComplaintEvent, complaint: Complaint, seen: set[str]) -> Entry | None:

@@ -467,12 +467,14 @@ def cabinet_attachment(request: AuthenticatedRequest, pk: int, attachment_pk: in
 def _action_page(request: AuthenticatedRequest, pk: int, form_class: type, template: str, act: Any) -> HttpResponse:
     """A cabinet action: the form, one service call, back to the complaint with a message."""
     complaint = selectors.applicant_complaint(request.user, pk)
-    form = form_class(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    form = form_class(request.POST if posted else None, request.FILES if posted else None)
+    if posted and form.is_valid():
         try:
             result = act(request.user, complaint, form.cleaned_data)
         except Refused as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            field = "files" if exc.field == "attachments" else exc.field
+            form.add_error(field if field in form.fields else None, exc.message)
         except NotAllowed:
             form.add_error(None, gettext("This is not possible for this complaint any more."))
         else:
@@ -488,7 +490,7 @@ def _withdraw(user: Any, complaint: Any, data: dict[str, Any]) -> tuple[str, str
 
 
 def _supply(user: Any, complaint: Any, data: dict[str, Any]) -> tuple[str, str]:
-    services.supply_content(actor=user, complaint=complaint, text=data["text"])
+    services.supply_content(actor=user, complaint=complaint, text=data["text"], attachments=data["files"])
     return gettext("The information is sent to the body."), reverse("cabinet-complaint", args=[complaint.pk])
 
 
@@ -515,24 +517,27 @@ def cabinet_second_tier(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         child = timeline.actions(parent).second_tier_child
         return redirect("cabinet-complaint", pk=child.pk if child else pk)
     initial = {"demands": parent.demands, "idempotency_key": f"portal-{request.user.pk}-{secrets.token_hex(16)}"}
-    form = forms.SecondTierForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    form = forms.SecondTierForm(request.POST if posted else None, request.FILES if posted else None, initial=initial,
+                                authorities=authorities)
+    if posted and form.is_valid():
         # The service scopes the key by the actor, so a key from another account cannot reach its complaint.
-        key = form.cleaned_data["idempotency_key"]
+        data = form.cleaned_data
         try:
-            child = services.file_second_tier(actor=request.user, parent=parent,
-                                              quality_authority=authorities[0],
-                                              reasons=form.cleaned_data["reasons"],
-                                              demands=form.cleaned_data["demands"], idempotency_key=key).complaint
+            child = services.file_second_tier(actor=request.user, parent=parent, quality_authority=data["authority"],
+                                              reasons=data["reasons"], demands=data["demands"],
+                                              attachments=data["files"], idempotency_key=data["idempotency_key"]
+                                              ).complaint
         except Refused as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            form.add_error(exc.field if exc.field in form.fields else ("files" if exc.field == "attachments" else None),
+                           exc.message)
         except NotAllowed:
             form.add_error(None, gettext("This is not possible for this complaint any more."))
         else:
             messages.success(request, gettext("Your complaint to the quality authority is delivered."))
             return redirect("complaint-sent", pk=child.pk)
     return render(request, "portal/cabinet/second_tier.html",
-                  {"form": form, "authority": authorities[0], **_detail_context(parent)})
+                  {"form": form, "authorities": authorities, **_detail_context(parent)})
 
 
 # ---------------------------------------------------------------------------------------------------------------

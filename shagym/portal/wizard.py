@@ -98,7 +98,7 @@ class Wizard:
         # A different applicant kind or body makes the later answers that depend on it stale.
         if step == "who" and self.get("details").get("_kind") not in (None, values.get("applicant_kind")):
             self.steps.pop("details", None)
-        if step == "body":
+        if step in {"body", "service"}:
             addressee = self.get("addressee").get("addressee", "")
             if addressee and addressee not in {o.value for o in self.addressee_options()}:
                 self.steps.pop("addressee", None)
@@ -135,7 +135,7 @@ class Wizard:
 
     def addressee_options(self) -> list[lookups.AddresseeOption]:
         respondent = self.respondent()
-        return lookups.addressee_options(respondent) if respondent else []
+        return lookups.addressee_options(respondent, self.service()) if respondent else []
 
     def addressee(self) -> lookups.AddresseeOption | None:
         value = self.get("addressee").get("addressee")

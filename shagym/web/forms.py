@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-import datetime as dt
-
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from shagym.complaints.states import TERM_DAYS, AddresseeKind, term_type_for
+from shagym.directory import dates
 
 ADMINISTRATIVE = "administrative"
 
@@ -37,6 +36,7 @@ class DeadlineForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"required": _("Enter the day the complaint was received."),
                         "invalid": _("Enter a real date, for example 20.03.2026.")},
+        validators=[dates.plausible],
     )
     extension_days = forms.IntegerField(
         label=_("Extension, in working days (if any)"),
@@ -48,12 +48,6 @@ class DeadlineForm(forms.Form):
                         "min_value": _("Enter a whole number of working days from 0 to 10."),
                         "max_value": _("An extension is at most 10 working days.")},
     )
-
-    def clean_received(self) -> dt.date:
-        day: dt.date = self.cleaned_data["received"]
-        if not dt.date(2000, 1, 1) <= day <= dt.date(2100, 12, 31):
-            raise forms.ValidationError(_("Enter a date between 2000 and 2100."))
-        return day
 
     def clean(self) -> dict:
         data = super().clean() or {}

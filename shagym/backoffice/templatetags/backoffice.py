@@ -14,6 +14,7 @@ from django.utils.translation import gettext, ngettext
 
 from shagym.complaints import access
 from shagym.complaints.states import OPEN_STATES, REVIEW_STATES
+from shagym.directory import dates
 
 from .. import notices
 
@@ -76,7 +77,7 @@ def due_badge(complaint: Any, today: dt.date | None = None) -> SafeString:
     if due is None:
         return format_html("<span>—</span>")
     today = today or timezone.localdate()
-    date = format_html('<time datetime="{}">{}</time>', due.isoformat(), due.strftime("%d.%m.%Y"))
+    date = format_html('<time datetime="{}">{}</time>', due.isoformat(), dates.numeric(due))
     if complaint.status not in OPEN_STATES:
         return date
     if due < today:
@@ -96,7 +97,7 @@ def term_badge(day: dt.date | None, today: dt.date | None = None) -> SafeString:
     if day is None:
         return format_html("<span>—</span>")
     today = today or timezone.localdate()
-    date = format_html('<time datetime="{}">{}</time>', day.isoformat(), day.strftime("%d.%m.%Y"))
+    date = format_html('<time datetime="{}">{}</time>', day.isoformat(), dates.numeric(day))
     if day < today:
         return format_html('{} <span class="tag bad">{}</span>', date, gettext("passed"))
     if day == today:
@@ -128,4 +129,4 @@ def moment(value: dt.datetime | None) -> SafeString:
 def day(value: dt.date | None) -> SafeString:
     if value is None:
         return format_html("<span>—</span>")
-    return format_html('<time datetime="{}">{}</time>', value.isoformat(), value.strftime("%d.%m.%Y"))
+    return format_html('<time datetime="{}">{}</time>', value.isoformat(), dates.numeric(value))

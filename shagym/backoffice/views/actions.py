@@ -19,11 +19,14 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from shagym.complaints import access, selectors, states
+from shagym import workdays
+from shagym.complaints import access, public, selectors, states
 from shagym.complaints import services as lifecycle
 from shagym.complaints.models import Complaint
 from shagym.complaints.situation import situation_of
 from shagym.complaints.states import Action, NotAllowed, Refused, State
+from shagym.directory import dates
+from shagym.directory.calendar import current_calendar
 from shagym.directory.roles import Role
 from shagym.documents import services as documents
 
@@ -224,6 +227,28 @@ def next_steps(complaint: Complaint, roles: set[Role], today: dt.date) -> tuple[
     return steps, notes
 
 
+def _done_message(spec: ActionSpec, event: Any) -> str:
+    complaint = event.complaint
+    message = spec.done % {"number": complaint.number or complaint.pk}
+    if spec.action == Action.REGISTER and complaint.due_date and complaint.registered_on < timezone.localdate():
+        # RULES §6 (АППК 64(3)): dated to the day of receipt, so the term has been running since then.
+        message += " " + gettext("Registered as of %(day)s, the day of receipt: the answer is due on %(due)s.") % {
+            "day": dates.numeric(complaint.registered_on), "due": dates.numeric(complaint.due_date)}
+    return message
+
+
+def _registration_preview(complaint: Complaint) -> dict[str, Any] | None:
+    """For the register page: the day the registration will be dated to, and the due date it gives."""
+    if complaint.status != State.RECEIVED:
+        return None
+    deadline = public.deadline(complaint)
+    today = timezone.localdate()
+    late = deadline.expected_registration is not None and deadline.expected_registration < today
+    elapsed = workdays.working_days_between(current_calendar(), deadline.expected_registration, today) if late else 0
+    return {"deadline": deadline, "late": late, "elapsed": elapsed,
+            "forwarding": complaint.holder_id != complaint.reviewing_body_id}
+
+
 def _summary_context(complaint: Complaint) -> dict[str, Any]:
     today = timezone.localdate()
     return {"complaint": complaint, "today": today, "tomorrow": today + dt.timedelta(days=1)}
@@ -249,7 +274,7 @@ def complaint_action(request: AuthenticatedRequest, pk: int, slug: str) -> HttpR
         except NotAllowed as exc:
             raise PermissionDenied from exc
         else:
-            messages.success(request, spec.done % {"number": complaint.number or complaint.pk})
+            messages.success(request, _done_message(spec, event))
             # The action has committed; its letters (issued by the documents layer right after the commit) are
             # fetched, or issued now if that failed, so the clerk can print them.
             letters = documents.issue_for_event(event)
@@ -265,6 +290,8 @@ def complaint_action(request: AuthenticatedRequest, pk: int, slug: str) -> HttpR
                    next=safe_next(request, ""))
     if slug in {"sign", "return-draft"}:
         context["show_answer"] = True
+    if slug == "register":
+        context["registration"] = _registration_preview(complaint)
     return render(request, "backoffice/action.html", context, status=200 if form.is_bound is False or not form.errors else 400)
 
 

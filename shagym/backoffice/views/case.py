@@ -3,6 +3,7 @@ and the documents printed from it (talon, answer, letters)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -19,6 +20,7 @@ from shagym.complaints import services as lifecycle
 from shagym.complaints.models import Complaint
 from shagym.complaints.situation import situation_of
 from shagym.complaints.states import ANSWERED_STATES, REVIEW_STATES, Action, AppealedAct, NotAllowed, Refused, State
+from shagym.directory import dates
 from shagym.directory.calendar import current_calendar
 from shagym.directory.models import Organisation
 from shagym.directory.roles import Role
@@ -62,12 +64,12 @@ def _history(complaint: Complaint) -> list[dict[str, Any]]:
         for key, label in labels.items():
             value = getattr(payload, key, None)
             if value not in (None, ""):
-                details.append((label, value))
+                details.append((label, dates.numeric(value) if isinstance(value, dt.date) else value))
         if getattr(payload, "late", False):
             details.append((gettext("Filing term"), gettext("filed more than 3 months after the applicant learned of it")))
         before, after = event.old.due_date, event.new.due_date
         if before and after and before != after:
-            details.append((gettext("Due date"), f"{before} → {after}"))
+            details.append((gettext("Due date"), f"{dates.numeric(before)} → {dates.numeric(after)}"))
         role = Role(event.role).label if event.role in Role.values else event.role
         rows.append({"event": event, "details": details, "role": role})
     return rows

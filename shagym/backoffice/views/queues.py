@@ -9,9 +9,11 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from shagym import workdays
 from shagym.complaints import access, selectors
 from shagym.complaints.models import Recommendation
 from shagym.complaints.states import State
+from shagym.directory.calendar import current_calendar
 from shagym.directory.models import Organisation
 from shagym.directory.roles import Role
 from shagym.documents.selectors import letters_for_staff
@@ -79,6 +81,11 @@ def desk(request: AuthenticatedRequest) -> HttpResponse:
         }
         for key, status, title, hint in DESK_SECTIONS
     ]
+    # RULES §6: registered on the day of receipt. A complaint still here after that day is marked: its registration
+    # will be dated to that day and its term already runs.
+    cal = current_calendar()
+    for complaint in sections[0]["page"]:
+        complaint.registration_due = workdays.registration_day(cal, complaint.received_at)
     offices = access.organisation_ids(user, Role.CLERK, Role.HEAD)
     letters = letters_for_staff(user).defer("pdf").filter(organisation_id__in=offices)[:10]
     today, tomorrow = today_and_tomorrow()
@@ -110,7 +117,7 @@ def inbox(request: AuthenticatedRequest) -> HttpResponse:
 
 @staff_required
 def mine(request: AuthenticatedRequest) -> HttpResponse:
-    require_role(request, Role.EXECUTOR, Role.INSPECTOR)
+    require_role(request, *access.reviewer_roles())
     user = request.user
     queue = selectors.executor_queue(user)
     today, tomorrow = today_and_tomorrow()

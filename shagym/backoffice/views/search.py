@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 
 from shagym import workdays
 from shagym.complaints import selectors
+from shagym.directory import dates
 
 from ..forms import SearchForm
 from .common import AuthenticatedRequest, paginate, staff_required, today_and_tomorrow
@@ -60,7 +61,7 @@ def _date(value: Any) -> str:
         return ""
     if hasattr(value, "hour"):
         return timezone.localtime(value, workdays.ALMATY).strftime("%d.%m.%Y %H:%M")
-    return value.strftime("%d.%m.%Y")
+    return dates.numeric(value)
 
 
 @staff_required

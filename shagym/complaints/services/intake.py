@@ -20,6 +20,7 @@ from shagym.directory.roles import Role
 
 from .. import access, states
 from ..attachments import store_all as store_attachments
+from ..codes import new_code
 from ..identifiers import is_valid_bin, is_valid_iin
 from ..models import AppealedOfficial, Complaint, ComplaintEvent
 from ..states import Action, ApplicantKind, Channel, NotAllowed, Refused, State, SubmitData
@@ -194,6 +195,12 @@ def filed_late(learned_on: dt.date, filed_on: dt.date) -> bool:
     return filed_on > limit
 
 
+def new_reference() -> str:
+    """"D-K7QM-3RTA": the complaint's delivery reference before registration (the code alphabet, easy to read)."""
+    code = new_code().replace("-", "")
+    return f"D-{code[:4]}-{code[4:]}"
+
+
 def filing_event(complaint: Complaint) -> ComplaintEvent:
     """The filing event of a complaint already filed (an idempotent retry returns it)."""
     event = complaint.events.filter(action=Action.SUBMIT).order_by("pk").first()
@@ -268,6 +275,7 @@ def submit_complaint(
         restoration_reason=data.restoration_reason.strip(),
         idempotency_key=idempotency_key,
         received_at=at,
+        reference=new_reference(),
         postmark_date=data.postmark_date,
         received_by=received_by,
         term_type=term_type,

@@ -177,7 +177,9 @@ def deliver_answer(
     at = now_or(now)
     day = delivered_on or local_date(at)
     lock(complaint)
+    decided_on = local_date(complaint.decided_at) if complaint.decided_at else None
     return transition(complaint, Action.DELIVER_ANSWER, actor=actor, at=at, method=method, delivered_on=day,
+                      decided_on=decided_on,
                       changes={"delivery_method": method, "delivered_on": day},
                       payload=DeliverData(method=method, delivered_on=day))
 

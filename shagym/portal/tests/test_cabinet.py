@@ -9,7 +9,7 @@ import subprocess
 import pytest
 from django.utils import timezone, translation
 from django.utils.html import escape
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 from shagym.complaints import services
 from shagym.complaints.models import Complaint
@@ -37,7 +37,7 @@ def test_my_complaints_lists_status_and_due_date(client_of, registered, django_a
     assert registered.number in content
     assert registered.due_date.strftime("%d.%m.%Y") in content
     with translation.override("kk"):
-        assert escape(gettext("registered")) in content
+        assert escape(pgettext("applicant status", "registered")) in content
 
 
 def test_another_applicants_complaint_is_not_found(client, registered, outsider):
@@ -123,11 +123,39 @@ def test_answer_a_request_for_missing_content(client_of, registered, clerk, now,
     assert "Шешімнің көшірмесі" in content
     empty = client_of.post(url("cabinet-supply", registered.pk, language=language), {"text": " "})
     with translation.override(language):
-        assert escape(gettext("Write the missing information the body asked for.")) in empty.content.decode()
+        assert escape(gettext("Write the missing information the body asked for, or attach the documents.")) in \
+            empty.content.decode()
     done = client_of.post(url("cabinet-supply", registered.pk), {"text": "Көшірме қоса беріледі."})
     assert done.status_code == 302
     registered.refresh_from_db()
     assert registered.status == State.REGISTERED
+
+
+def test_missing_content_is_supplied_as_a_file(client_of, registered, clerk, now):
+    """Issue 10: the clerk asks for a copy of the refusal letter; the citizen uploads it (no text needed)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    services.request_content(actor=clerk, complaint=registered, missing="Бас тарту хатының көшірмесі", now=now)
+    page = client_of.get(url("cabinet-supply", registered.pk)).content.decode()
+    assert 'enctype="multipart/form-data"' in page and 'type="file"' in page
+    scan = SimpleUploadedFile("refusal.pdf", b"%PDF-1.4 refusal letter", "application/pdf")
+    done = client_of.post(url("cabinet-supply", registered.pk), {"text": "", "files": [scan]})
+    assert done.status_code == 302
+    registered.refresh_from_db()
+    assert registered.status == State.REGISTERED
+    assert [a.name for a in registered.attachments.all()] == ["refusal.pdf"]
+
+
+def test_a_supplied_file_that_is_not_a_document_is_refused(client_of, registered, clerk, now):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    services.request_content(actor=clerk, complaint=registered, missing="Көшірме", now=now)
+    fake = SimpleUploadedFile("copy.pdf", b"MZ\x90\x00 not a pdf", "application/pdf")
+    response = client_of.post(url("cabinet-supply", registered.pk, language="en"), {"text": "", "files": [fake]})
+    assert response.status_code == 200
+    assert "is not a PDF, JPEG or PNG" in response.content.decode()
+    registered.refresh_from_db()
+    assert registered.status == State.AWAITING_CONTENT and not registered.attachments.exists()
 
 
 def _answered(complaint, executor, head, clerk, now):  # type: ignore[no-untyped-def]
@@ -159,7 +187,9 @@ def test_second_tier_is_prefilled_linked_and_idempotent(client_of, under_review,
     content = page.content.decode()
     assert under_review.demands in content
     key = page.context["form"].initial["idempotency_key"]
-    data = {"reasons": "Бас тарту негізсіз.", "demands": "Қайта қарауды сұраймын.", "idempotency_key": key}
+    assert quality_authority.name in content  # where it goes, to choose (issue 10)
+    data = {"reasons": "Бас тарту негізсіз.", "demands": "Қайта қарауды сұраймын.", "idempotency_key": key,
+            "authority": quality_authority.pk}
     first = client_of.post(url("cabinet-second-tier", under_review.pk), data)
     second = client_of.post(url("cabinet-second-tier", under_review.pk), data)
     child = Complaint.objects.get(parent=under_review)

@@ -12,7 +12,16 @@ from shagym.portal import lookups
 
 @pytest.fixture
 def reference(db):
+    """The real reference data, every body connected to Shagym (a clerk, a head, an executor or inspector)."""
     demo.load_reference()
+    from shagym.complaints.tests.factories import UserFactory, member
+    from shagym.directory.models import OrganisationKind
+    from shagym.directory.roles import Role
+
+    for body in Organisation.objects.all():
+        reviewer = Role.INSPECTOR if body.kind == OrganisationKind.QUALITY_AUTHORITY else Role.EXECUTOR
+        for role in (Role.CLERK, Role.HEAD, reviewer):
+            member(UserFactory(username=f"{body.key}-{role}"), body, role)
 
 
 def _options(key: str) -> list[tuple[str, str]]:
@@ -38,6 +47,28 @@ def test_a_provider_goes_to_its_head_its_ministry_or_the_quality_authority(refer
     assert (AddresseeKind.AKIM, "akimat_astana") in options
     assert [key for kind, key in options if kind == AddresseeKind.QUALITY_AUTHORITY] == ["adgs"]
     assert len(options) == len(set(options))
+
+
+def test_the_ministry_of_the_service_is_an_addressee(reference):
+    # RULES §2: a complaint about the city's education department may go to the Ministry of Education, whose
+    # field the preschool queue is, though the department answers to the akimat.
+    from shagym.directory.models import Service
+
+    department = Organisation.objects.get(key="uo_almaty")
+    queue = Service.objects.get(code="DEMO-14")
+    options = [(o.kind.value, o.body.key) for o in lookups.addressee_options(department, queue)]
+    assert (AddresseeKind.CENTRAL, "minedu") in options
+    # Without a chosen service: the ministries of the services the body provides.
+    assert (AddresseeKind.CENTRAL, "minedu") in _options("uo_almaty")
+
+
+def test_a_body_not_connected_to_shagym_is_not_offered(reference):
+    from shagym.directory.models import Membership
+
+    Membership.objects.filter(organisation__key="akimat_astana", role="clerk").delete()  # nobody to register
+    assert (AddresseeKind.AKIM, "akimat_astana") not in _options("dj_astana")
+    Membership.objects.filter(organisation__key="adgs", role="inspector").delete()  # nobody to review
+    assert [key for kind, key in _options("dj_astana") if kind == AddresseeKind.QUALITY_AUTHORITY] == []
 
 
 def test_each_addressee_has_its_term(reference):
