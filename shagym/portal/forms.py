@@ -539,7 +539,11 @@ class SecondTierForm(PortalForm):
         field = cast(forms.ModelChoiceField, self.fields["authority"])
         from shagym.directory.models import Organisation
 
-        field.queryset = Organisation.objects.filter(pk__in=[a.pk for a in authorities])
+        from django.db.models import Case, IntegerField, Value, When
+
+        # In the order given: the department for the region first, then the Agency itself.
+        order = Case(*(When(pk=a.pk, then=Value(i)) for i, a in enumerate(authorities)), output_field=IntegerField())
+        field.queryset = Organisation.objects.filter(pk__in=[a.pk for a in authorities]).order_by(order)
         if authorities:
             field.initial = authorities[0].pk
 

@@ -73,3 +73,22 @@ def test_http_gateway_needs_its_address(settings):
     settings.SHAGYM_SMS_HTTP_URL = ""
     with pytest.raises(ImproperlyConfigured):
         HttpSmsGateway()
+
+
+def test_development_mail_is_one_readable_file_per_message(tmp_path, settings):
+    """Issue 10, 14: every development e-mail, Kazakh subject and body and its PDF, readable in var/mail/."""
+    from django.core.mail import EmailMessage
+
+    from shagym.notify.mailbox import ReadableFileBackend
+
+    settings.SHAGYM_MAIL_DIR = tmp_path / "mail"
+    message = EmailMessage("№ 26-001-00001 шағым тіркелді", "Құрметті Ерлан Ахметов!\nШағымыңыз тіркелді.",
+                           "shagym@localhost", ["erlan@example.kz"])
+    message.attach("answer.pdf", b"%PDF-1.4 answer", "application/pdf")
+    assert ReadableFileBackend().send_messages([message]) == 1
+    [text] = list((tmp_path / "mail").glob("*.txt"))
+    content = text.read_text(encoding="utf-8")
+    assert "Subject: № 26-001-00001 шағым тіркелді" in content and "Шағымыңыз тіркелді." in content
+    assert "=?utf-8?" not in content  # no encoded words
+    [pdf] = list((tmp_path / "mail").glob("*answer.pdf"))
+    assert pdf.read_bytes() == b"%PDF-1.4 answer"

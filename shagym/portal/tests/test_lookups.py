@@ -92,3 +92,52 @@ def test_services_of_the_body_come_first(reference):
     assert provider in found[0].providers.all()
     by_code, _ = lookups.find_services("demo-14")
     assert [s.code for s in by_code] == ["DEMO-14"]
+
+
+@pytest.fixture
+def demo_staff(db):
+    """The demo as `scripts/start` loads it: the real reference data and the demo users, nothing else."""
+    demo.load_reference()
+    demo.load_users()
+
+
+def test_every_addressee_the_demo_offers_reaches_someone_who_acts(demo_staff):
+    """Issue 10: in the demo, every body the portal offers as addressee, for every body complained about and every
+    service, has a clerk to register, a head to appoint and sign, and someone to review (an executor, or the head
+    himself where the rules allow it, and the page then says so); every quality authority office has an inspector."""
+    from shagym.directory.models import Membership, OrganisationKind, Service
+    from shagym.directory.roles import Role
+
+    def roles(body: Organisation) -> set[str]:
+        return set(Membership.objects.filter(organisation=body, user__is_active=True).values_list("role", flat=True))
+
+    services = [None, *Service.objects.all()]
+    offered: set[Organisation] = set()
+    for respondent in Organisation.objects.all():
+        for service in services:
+            for option in lookups.addressee_options(respondent, service):
+                offered.add(option.body)
+    assert offered  # the demo can be used at all
+    for body in offered:
+        held = roles(body)
+        assert {Role.CLERK, Role.HEAD} <= held, body.key
+        if body.kind == OrganisationKind.QUALITY_AUTHORITY:
+            assert Role.INSPECTOR in held, body.key
+        else:
+            assert held & {Role.EXECUTOR, Role.HEAD}, body.key
+    # The demo shows the ministry path of issue 10 (a complaint about the city's education department).
+    assert Organisation.objects.get(key="minedu") in offered
+
+
+def test_every_second_tier_route_of_the_demo_ends_at_an_office_with_an_inspector(demo_staff):
+    from shagym.directory.models import Membership
+    from shagym.directory.roles import Role
+
+    for body in Organisation.objects.reviewing().exclude(kind="quality_authority"):
+        offices = lookups.quality_authorities(body)
+        assert offices, body.key
+        for office in offices:
+            assert Membership.objects.filter(organisation=office, role=Role.INSPECTOR, user__is_active=True).exists()
+    # The Almaty department, where complaints about Almaty's bodies go first, is staffed in the demo.
+    assert [o.key for o in lookups.quality_authorities(Organisation.objects.get(key="uo_almaty"))] == [
+        "adgs_almaty", "adgs"]

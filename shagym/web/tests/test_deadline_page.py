@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 
 pytestmark = pytest.mark.django_db
@@ -31,3 +33,20 @@ def test_calculator_errors_are_listed_and_linked(client, params, message):
     assert "error-summary" in html
     assert message in html
     assert "Answer due by" not in html
+
+
+def test_dates_are_written_the_same_way_in_every_language(client):
+    """Issue 10, 9: the framework's Kazakh names were wrong ("Жума", Tuesday as "Сб", capitalised months); one
+    helper writes the dates everywhere."""
+    from shagym.directory import dates
+
+    tuesday = dt.date(2026, 12, 1)
+    assert dates.long(tuesday, "kk", weekday=True) == "2026 жылғы 1 желтоқсан, сейсенбі"
+    assert dates.long(tuesday, "ru", weekday=True) == "1 декабря 2026 г., вторник"
+    assert dates.long(tuesday, "en", weekday=True) == "1 December 2026, Tuesday"
+    assert dates.weekday_name(dt.date(2026, 12, 4), "kk") == "жұма"
+    assert dates.weekday_name(tuesday, "kk", short=True) == "сс"
+    page = client.get("/kk/calendar/deadline/", {"addressee": "central", "received": "2026-12-14"}).content.decode()
+    assert "Жума" not in page and "Желтоқсан" not in page
+    assert "2026 жылғы 14 желтоқсан, дүйсенбі" in page
+    assert "16 желтоқсан, ср" in page  # Independence Day, a Wednesday, in the list of days not counted
