@@ -9,6 +9,16 @@ import pytest
 
 from shagym.api import keys
 from shagym.api.models import Scope
+from shagym.complaints.tests.conftest import (  # noqa: F401  (the lifecycle's complaint fixtures, shared)
+    awaiting_content,
+    awaiting_signature,
+    decided,
+    delivered,
+    extended,
+    forwarding,
+    qa_under_review,
+    recommendation,
+)
 from shagym.directory.roles import Role
 
 ALL = (Scope.READ, Scope.SUBMIT, Scope.ACT)
