@@ -58,21 +58,31 @@ def _python_files():
             yield path
 
 
+LIFECYCLE = ("complaint", "recommendation")  # the objects whose status is the lifecycle's
+
+
+def _lifecycle_object(node: ast.AST) -> bool:
+    return any(word in ast.unparse(node).lower() for word in LIFECYCLE)
+
+
 def _status_writes(tree: ast.AST) -> list[int]:
-    """Lines that write a `status`: `x.status = ...`, `setattr(x, "status", ...)`, or `status=` passed to a
-    queryset's update() or create() on a complaint."""
+    """Lines that write the status of a complaint or a recommendation: `<complaint>.status = ...`,
+    `setattr(<complaint>, "status", ...)`, or `status=` passed to update()/create() on a Complaint or Recommendation
+    queryset. (Other objects have a `status` of their own: a delivery, a webhook attempt, an HTTP problem.)"""
     lines = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            lines += [node.lineno for target in targets if isinstance(target, ast.Attribute) and target.attr == "status"]
+            lines += [node.lineno for target in targets
+                      if isinstance(target, ast.Attribute) and target.attr == "status" and _lifecycle_object(target.value)]
         elif isinstance(node, ast.Call):
             func = node.func
             if isinstance(func, ast.Name) and func.id == "setattr" and len(node.args) > 1 and \
-                    isinstance(node.args[1], ast.Constant) and node.args[1].value == "status":
+                    isinstance(node.args[1], ast.Constant) and node.args[1].value == "status" and \
+                    _lifecycle_object(node.args[0]):
                 lines.append(node.lineno)
             writes = {"update", "create", "bulk_update", "update_or_create"}
-            if isinstance(func, ast.Attribute) and func.attr in writes and "Complaint" in ast.unparse(func.value) \
+            if isinstance(func, ast.Attribute) and func.attr in writes and _lifecycle_object(func.value) \
                     and any(k.arg == "status" for k in node.keywords):
                 lines.append(node.lineno)
     return lines
@@ -93,10 +103,12 @@ def test_only_the_lifecycle_services_write_a_complaint_status():
 
 def test_the_status_check_sees_each_way_of_writing_it():
     """The check above can fail: each way of writing a status is found."""
-    for source in ("complaint.status = 'x'", "c.status += 'x'", "setattr(c, 'status', 'x')",
-                   "Complaint.objects.filter(pk=1).update(status='x')", "Complaint.objects.create(status='x')"):
+    for source in ("complaint.status = 'x'", "self.complaint.status += 'x'", "setattr(complaint, 'status', 'x')",
+                   "recommendation.status = 'x'", "Complaint.objects.filter(pk=1).update(status='x')",
+                   "Complaint.objects.create(status='x')", "Recommendation.objects.update(status='x')"):
         assert _status_writes(ast.parse(source)) == [1], source
-    assert _status_writes(ast.parse("Delivery.objects.filter(pk=1).update(status='x')")) == []
+    for source in ("Delivery.objects.filter(pk=1).update(status='x')", "problem.status = 404"):
+        assert _status_writes(ast.parse(source)) == [], source
 
 
 def test_workdays_imports_no_django():

@@ -152,7 +152,7 @@ def test_applicant_files_on_the_portal(applicant, ministry, now):
 def test_clerk_records_a_paper_complaint(clerk, ministry, now, channel, postmark_date):
     data = complaint_input(reviewing_body=ministry, channel=channel, postmark_date=postmark_date)
 
-    complaint = reloaded(services.submit_complaint(actor=clerk, data=data, now=now))
+    complaint = reloaded(services.submit_complaint(actor=clerk, data=data, now=now).complaint)
 
     assert complaint.status == State.RECEIVED
     assert complaint.channel == channel
@@ -193,7 +193,7 @@ def test_legal_entity_files_with_bin_and_letter(applicant, ministry, now):
         outgoing_date=day(1),
     )
 
-    complaint = reloaded(services.submit_complaint(actor=applicant, data=data, now=now))
+    complaint = reloaded(services.submit_complaint(actor=applicant, data=data, now=now).complaint)
 
     assert complaint.applicant_kind == ApplicantKind.LEGAL_ENTITY
     assert complaint.bin == make_bin(2015, 3)
