@@ -8,6 +8,7 @@ from shagym.api.v1 import api
 # Uploaded files (attachments, letters) are never served as static media: only through views that check access.
 urlpatterns = [
     path("api/v1/", api.urls),
+    path("open311/v2/", include("shagym.api.open311")),
     path("i18n/setlang/", set_language, name="set_language"),
 ]
 urlpatterns += i18n_patterns(
