@@ -36,9 +36,13 @@ def _unescape(text: str) -> str:
     return text.encode("latin-1", "backslashreplace").decode("unicode_escape") if "\\" in text else text
 
 
-@pytest.mark.parametrize("language", ["kk", "ru"])
-def test_catalogue_is_complete(language):
-    entries = parse_po(LOCALE / language / "LC_MESSAGES" / "django.po")
+CATALOGUES = [(language, domain) for language in ("kk", "ru") for domain in ("django", "djangojs")
+              if (LOCALE / language / "LC_MESSAGES" / f"{domain}.po").exists()]
+
+
+@pytest.mark.parametrize(("language", "domain"), CATALOGUES)
+def test_catalogue_is_complete(language, domain):
+    entries = parse_po(LOCALE / language / "LC_MESSAGES" / f"{domain}.po")
     assert entries
     fuzzy = [e["msgid"] for e in entries if e.get("fuzzy")]
     empty = [e["msgid"] for e in entries if not any(v for k, v in e.items() if k.startswith("msgstr"))]
@@ -46,13 +50,13 @@ def test_catalogue_is_complete(language):
     assert empty == []
 
 
-@pytest.mark.parametrize("language", ["kk", "ru"])
-def test_compiled_catalogue_matches_the_source(language):
+@pytest.mark.parametrize(("language", "domain"), CATALOGUES)
+def test_compiled_catalogue_matches_the_source(language, domain):
     folder = LOCALE / language / "LC_MESSAGES"
-    with (folder / "django.mo").open("rb") as fh:
+    with (folder / f"{domain}.mo").open("rb") as fh:
         compiled = gettext.GNUTranslations(fh)
     stale = []
-    for entry in parse_po(folder / "django.po"):
+    for entry in parse_po(folder / f"{domain}.po"):
         if "msgid_plural" in entry or entry.get("fuzzy"):
             continue
         msgid = entry["msgid"] if "msgctxt" not in entry else f"{entry['msgctxt']}\x04{entry['msgid']}"
