@@ -145,8 +145,9 @@ def submit(request: HttpRequest, response: HttpResponse, payload: SubmitIn,
         lifecycle_key = hashlib.sha256(idempotency_key.encode()).hexdigest()[:40] if idempotency_key else None
         event = services.submit_complaint(actor=c.user, data=data, holder=holder, idempotency_key=lifecycle_key,
                                           attachments=files)
-        complaint = find_complaint(c, event.complaint.pk, queryset=_detail_queryset())
-        return idempotency.Result(201, present.complaint(request, c, complaint),
+        # The caller filed it: it holds it (a key's body) or owns it (the applicant); no second read of the scope.
+        complaint = event.complaint
+        return idempotency.Result(201, present.complaint(request, c, complaint, new=True),
                                   present.url(request, f"/complaints/{complaint.pk}"))
 
     result = idempotency.run(request, c, work)

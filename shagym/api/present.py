@@ -34,9 +34,11 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
-def complaint(request: HttpRequest, caller: Caller, c: Complaint) -> dict[str, Any]:
+def complaint(request: HttpRequest, caller: Caller, c: Complaint, *, new: bool = False) -> dict[str, Any]:
+    """`new`: the complaint was filed by this request (no recommendation yet, nothing to read back)."""
     staff = not caller.as_applicant
     roles = access.roles_for(caller.user, c)
+    recommendations = [] if new else list(c.recommendations.select_related("body").order_by("pk"))
     return {
         "id": c.pk,
         "number": c.number,
@@ -85,7 +87,7 @@ def complaint(request: HttpRequest, caller: Caller, c: Complaint) -> dict[str, A
         "recommendations": [
             {"id": r.pk, "body": body_ref(r.body), "text": r.text, "due_date": r.due_date, "status": r.status,
              "report": r.report if staff else ""}
-            for r in c.recommendations.select_related("body").order_by("pk")
+            for r in recommendations
         ],
         "actions": [str(a) for a in states.allowed_actions(c.status, roles)],
         "url": url(request, f"/complaints/{c.pk}"),

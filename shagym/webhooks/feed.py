@@ -99,8 +99,6 @@ def append(event: ComplaintEvent) -> list[FeedEntry | WebhookDelivery]:
     (nothing when the event is in the feed already)."""
     from . import services
 
-    if FeedEntry.objects.filter(event_id=event.pk).exists():
-        return []
     complaint_id = event.complaint_id
     applicant_user_id = event.complaint.applicant_user_id
     holders = {event.old.holder_id, event.new.holder_id}
