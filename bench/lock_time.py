@@ -25,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shagym.settings")
 os.environ.setdefault("SHAGYM_DEBUG", "1")
-os.environ.setdefault("SHAGYM_TASKS_BACKEND", "django_tasks.backends.dummy.DummyBackend")
+os.environ.setdefault("SHAGYM_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")  # production: the outbox row commits with the event
 if not os.environ.get("DATABASE_URL"):
     _tmp = tempfile.mkdtemp(prefix="shagym-lock-")
     os.environ["DATABASE_URL"] = f"sqlite:///{_tmp}/bench.sqlite3"

@@ -42,7 +42,7 @@ from shagym import workdays  # noqa: E402
 from shagym.accounts.models import User  # noqa: E402
 from shagym.complaints import demo  # noqa: E402
 from shagym.complaints.identifiers import check_digit  # noqa: E402
-from shagym.complaints.models import Complaint  # noqa: E402
+from shagym.complaints.models import Complaint, Counter  # noqa: E402
 from shagym.complaints.states import OPEN_STATES, State  # noqa: E402
 from shagym.directory.models import Membership, Organisation, OrganisationKind, Service  # noqa: E402
 from shagym.directory.roles import Role  # noqa: E402
@@ -137,7 +137,10 @@ def load(count: int, *, seed: int = 5) -> None:
     base = defaults()
     now = timezone.now()
     today = timezone.localdate()
-    sequence: dict[tuple[int, int], int] = {}
+    # Numbers go on from the bodies' counters (the demo's complaints have taken the first ones).
+    sequence: dict[tuple[int, int], int] = {
+        (c.organisation_id, c.year): c.value for c in Counter.objects.all()
+    }
     start = time.perf_counter()
     log(f"Loading {count:,} complaints over {len(bodies)} bodies …")
     batch = 200_000
@@ -192,6 +195,8 @@ def load(count: int, *, seed: int = 5) -> None:
             log(f"  {made:,} rows, {time.perf_counter() - start:.0f} s")
     with connection.cursor() as cursor:
         cursor.execute("SELECT setval(pg_get_serial_sequence('complaints_complaint', 'id'), max(id)) FROM complaints_complaint")
+    for (organisation_id, year), value in sequence.items():  # registrations after the load go on from there
+        Counter.objects.update_or_create(organisation_id=organisation_id, year=year, defaults={"value": value})
     log(f"Loaded in {time.perf_counter() - start:.0f} s; VACUUM ANALYZE …")
     vacuum()
 

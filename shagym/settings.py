@@ -121,8 +121,12 @@ TEMPLATES = [
 # SQLite is the zero-setup default; DATABASE_URL selects PostgreSQL in production.
 _default_sqlite = BASE_DIR / "var" / "shagym.sqlite3"
 DATABASES = {
+    # Production keeps a process's connection for a minute (checked before reuse): opening one per request costs a
+    # PostgreSQL backend start, more than most of our pages take. Behind PgBouncer the same holds.
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{_default_sqlite}"), conn_max_age=envint("SHAGYM_DB_CONN_MAX_AGE", 0)
+        os.environ.get("DATABASE_URL", f"sqlite:///{_default_sqlite}"),
+        conn_max_age=envint("SHAGYM_DB_CONN_MAX_AGE", 0 if DEBUG else 60),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -163,19 +167,36 @@ if DEBUG:
     STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
 MEDIA_ROOT = Path(os.environ.get("SHAGYM_MEDIA_ROOT", BASE_DIR / "var" / "media"))
 
-# The cache holds rate-limit counters (status check by number and code): in production it must be shared by every
-# process, so it lives in the database (run `manage.py createcachetable` once); in development, in memory.
+# The cache holds the rate-limit counters, the calendar's version, the navigation counts and (with Redis) the
+# sessions. In production it must be shared by every process: Redis (SHAGYM_CACHE=redis, SHAGYM_REDIS_URL; no
+# database round trip) or the database (run `manage.py createcachetable` once); in development, in memory.
 _cache = os.environ.get("SHAGYM_CACHE", "memory" if DEBUG else "database")
-if _cache not in {"memory", "database"}:
-    raise ImproperlyConfigured(f"SHAGYM_CACHE must be 'memory' or 'database', not {_cache!r}")
+if _cache not in {"memory", "database", "redis"}:
+    raise ImproperlyConfigured(f"SHAGYM_CACHE must be 'memory', 'database' or 'redis', not {_cache!r}")
+SHAGYM_REDIS_URL = os.environ.get("SHAGYM_REDIS_URL", "redis://127.0.0.1:6379/0")
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     if _cache == "memory"
+    else {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": SHAGYM_REDIS_URL}
+    if _cache == "redis"
     else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "shagym_cache"}
 }
+# Sessions hold the signed-in user and the complaint form's answers (personal data: never in a cookie). With Redis
+# they are read from it (no database round trip) and written through to the database, so a restart of Redis or of
+# an application server loses none.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db" if _cache == "redis" else "django.contrib.sessions.backends.db"
+)
 
 # Background work: Django's Tasks API with the database backend, so nothing but the database is needed.
 TASKS = {"default": {"BACKEND": os.environ.get("SHAGYM_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# The events' outbox (shagym.complaints.events): each event's publication is a task row committed with the event, and
+# the worker hands it to the subscribers (notices, documents, webhooks, reports): one commit per action, nothing lost
+# in a crash. Off in development (the process that acted publishes after commit, so a page shows the talon and the
+# notices at once even without a worker). It needs the database task backend.
+SHAGYM_EVENTS_OUTBOX = envbool("SHAGYM_EVENTS_OUTBOX", not DEBUG)
+if SHAGYM_EVENTS_OUTBOX and TASKS["default"]["BACKEND"] != "django_tasks_db.DatabaseBackend":
+    raise ImproperlyConfigured("SHAGYM_EVENTS_OUTBOX needs SHAGYM_TASKS_BACKEND=django_tasks_db.DatabaseBackend")
 
 # In development every e-mail (sign-up, password reset, notices) lands readable in one folder, var/mail/.
 EMAIL_BACKEND = os.environ.get(
@@ -238,7 +259,7 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "Shagym: "
+ACCOUNT_EMAIL_SUBJECT_PREFIX = _("Shagym: ")  # translated: the e-mail goes out in the language of the page
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 

@@ -13,7 +13,6 @@ from django.http import Http404
 
 from shagym.complaints import access
 from shagym.complaints.selectors import LIST_DEFERRED
-from shagym.directory.roles import Role
 from shagym.notify import selectors as notify_selectors
 from shagym.notify.models import Delivery, Medium, Message
 
@@ -30,12 +29,6 @@ def staff_messages(user: User) -> QuerySet[Message]:
     return notify_selectors.messages_for_staff(user).defer(*_COMPLAINT_DEFERRED).order_by("-created_at", "-pk")
 
 
-def unread_staff_count(user: User) -> int:
-    """Unread staff notices, the same set the messages page shows (a staff member may also be an applicant: those
-    notices are read in the personal cabinet, not here)."""
-    return notify_selectors.messages_for_staff(user).filter(read_at__isnull=True).count()
-
-
 def print_queue(user: User) -> QuerySet[Delivery]:
     """The letters the user's offices must print and post: the nearest legal term first (RULES §9, §14, §21), then
     the letters without one, oldest first. Nulls are put last explicitly: SQLite and PostgreSQL disagree."""
@@ -44,12 +37,6 @@ def print_queue(user: User) -> QuerySet[Delivery]:
         .defer("message__body", "message__sms_text", *[f"message__{name}" for name in _COMPLAINT_DEFERRED])
         .order_by(F("message__notice_due").asc(nulls_last=True), "created_at", "pk")
     )
-
-
-def print_queue_count(user: User) -> int:
-    if not access.organisation_ids(user, Role.CLERK, Role.HEAD):
-        return 0
-    return notify_selectors.print_queue(user).count()
 
 
 def staff_letter(user: User, pk: int) -> Delivery:

@@ -1,12 +1,17 @@
-"""The seam: every change of a complaint is one event; once its transaction commits, the event is published by its id
-to the subscribers, which registered in their AppConfig.ready(). The lifecycle never knows who reads its events.
+"""The seam: every change of a complaint is one event, published by its id to the subscribers, which registered in their
+AppConfig.ready(). The lifecycle never knows who reads its events.
 
-A subscriber gives two callables:
-- `hand_off(event_id)`, called right after commit in the process that acted: quick (put a task on the queue, or do
-  small work); an exception is logged and does not reach the person who acted;
-- `handle(event)`, the work itself, idempotent by the subscriber's own unique key per event.
-The sweep calls `catch_up()`: for each subscriber it reads the events after the subscriber's cursor and hands them to
-`handle`, so a hand-off lost in a crash (or an outage of the queue) is made good; running it twice does nothing."""
+Two ways to publish, by SHAGYM_EVENTS_OUTBOX:
+- the outbox (production): the publication is a task row (`tasks.publish`) written in the same transaction as the
+  event, so an action is one commit and a crash right after it loses nothing; a worker hands the event to every
+  subscriber's `handle`;
+- after commit (development and tests without a worker): the process that acted publishes right after commit; a
+  subscriber's `hand_off(event_id)`, when it gives one, is called instead of `handle` to keep slow work off the request
+  (it puts a task on the queue).
+An exception in a subscriber is logged and reaches neither the person who acted nor the other subscribers.
+`handle(event)` is idempotent by the subscriber's own unique key per event: the sweep calls `catch_up()`, which reads
+for each subscriber the events after its cursor and hands them to `handle`, so whatever was lost (a failed
+subscriber, an outage of the queue) is made good; running it twice does nothing."""
 
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ from collections.abc import Callable, Collection, Sized
 from dataclasses import dataclass
 from functools import partial
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -55,11 +61,19 @@ def _wants(subscriber: Subscriber, action: str) -> bool:
 
 
 def publish_on_commit(event: ComplaintEvent) -> None:
-    """Publish the event once the transaction that wrote it commits (never if it rolls back)."""
-    transaction.on_commit(partial(publish, event.pk, event.action), robust=True)
+    """Publish the event once the transaction that wrote it commits (never if it rolls back): through the outbox, a
+    task row in this same transaction, or right after commit in this process."""
+    if settings.SHAGYM_EVENTS_OUTBOX:
+        from . import tasks
+
+        tasks.publish.enqueue(event_id=event.pk)
+    else:
+        transaction.on_commit(partial(publish, event.pk, event.action), robust=True)
 
 
 def publish(event_id: int, action: str) -> None:
+    """After commit, in the process that acted: quick hand-offs, and the handlers of the subscribers without one."""
+    event: ComplaintEvent | None = None
     for subscriber in subscribers():
         if not _wants(subscriber, action):
             continue
@@ -67,11 +81,26 @@ def publish(event_id: int, action: str) -> None:
             if subscriber.hand_off is not None:
                 subscriber.hand_off(event_id)
             else:
-                subscriber.handle(ComplaintEvent.objects.select_related("complaint").get(pk=event_id))
+                event = event or ComplaintEvent.objects.select_related("complaint").get(pk=event_id)
+                subscriber.handle(event)
         except Exception:
             # The action has committed; the person who took it must not see an error for a reader's failure.
             logger.exception("Subscriber %s failed on event %s; the sweep's catch-up will retry it",
                              subscriber.name, event_id)
+
+
+def handle_all(event: ComplaintEvent) -> int:
+    """In the worker, from the outbox: every subscriber's handler in turn. Returns how many things they made."""
+    made = 0
+    for subscriber in subscribers():
+        if not _wants(subscriber, event.action):
+            continue
+        try:
+            made += len(subscriber.handle(event))
+        except Exception:
+            logger.exception("Subscriber %s failed on event %s; the sweep's catch-up will retry it",
+                             subscriber.name, event.pk)
+    return made
 
 
 def _last_event_before(moment: dt.datetime) -> int:

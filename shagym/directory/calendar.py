@@ -11,6 +11,9 @@ import threading
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -22,10 +25,31 @@ _cache: dict[tuple, workdays.Calendar] = {}
 _lock = threading.Lock()
 
 
+# The overrides are kept in the shared cache (no query per call), dropped when an administrator changes one (the
+# signals below) and at the latest after OVERRIDES_TTL seconds, so a process that missed the change catches up. A
+# deadline computed meanwhile with the older calendar records that calendar's version, and the calendar-change
+# review lists it like any other (RULES §18): nothing moves silently.
+OVERRIDES_KEY = "shagym:calendar:overrides"
+OVERRIDES_TTL = 60
+
+
+def _overrides() -> tuple:
+    rows = cache.get(OVERRIDES_KEY)
+    if rows is None:
+        rows = tuple(CalendarOverride.objects.order_by("day").values_list("day", "working", "reason", "reference"))
+        cache.set(OVERRIDES_KEY, rows, OVERRIDES_TTL)
+    return rows
+
+
+@receiver([post_save, post_delete], sender=CalendarOverride)
+def _overrides_changed(**_: object) -> None:
+    cache.delete(OVERRIDES_KEY)
+
+
 def current_calendar() -> workdays.Calendar:
-    """The calendar with today's overrides. One small query; the Calendar (and its per-year holiday tables)
-    is reused while the overrides stay the same."""
-    rows = tuple(CalendarOverride.objects.order_by("day").values_list("day", "working", "reason", "reference"))
+    """The calendar with the administrator's overrides in force. The Calendar (and its per-year holiday tables) is
+    reused while the overrides stay the same."""
+    rows = _overrides()
     cal = _cache.get(rows)
     if cal is None:
         with _lock:

@@ -11,6 +11,7 @@ class DocumentsConfig(AppConfig):
 
         from .services import LETTERS, issue_missing
 
-        # Rendered in the process that acted, right after its commit (no row is locked then): the clerk prints the
-        # letter on the next page. The sweep's catch-up issues what a crash left out.
+        # Rendered after the commit (no row is locked then): by the worker from the events' outbox, or by the process
+        # that acted. A page that needs the letter at once issues it itself (issue_for_event, ensure_letter); the
+        # sweep's catch-up issues what a crash left out.
         events.subscribe("documents", handle=issue_missing, actions=LETTERS)

@@ -41,7 +41,7 @@ class ReadableFileBackend(BaseEmailBackend):
                     path = folder / f"{stem}-{index + 1}-{_slug(name or 'attachment')}"
                     path.write_bytes(content if isinstance(content, bytes) else str(content).encode())
                     lines += ["", f"Attachment: {path.name}"]
-            (folder / f"{stem}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+            (folder / f"{stem}.txt").write_text("\n".join(map(str, lines)) + "\n", encoding="utf-8")
             sent += 1
         return sent
 

@@ -29,7 +29,7 @@ from shagym.complaints.states import AssignData, Channel, LeaveData, MoveData, N
 from shagym.directory.models import Organisation
 from shagym.directory.roles import Role
 
-from . import compose, selectors, transport
+from . import compose, counts, selectors, transport
 from .catalog import EVENT_KINDS, SPECS
 from .compose import Composed
 from .gateways import PermanentError, mobile_number
@@ -223,6 +223,7 @@ def _create(draft: Draft, *, now: dt.datetime | None = None) -> Message | None:
         if not created:
             return None  # another task or sweep made it first
         deliveries = [_new_delivery(message, medium, address, at=at) for medium, address in draft.routes]
+        counts.forget_unread([message.recipient_id])
         pending = [d.pk for d in deliveries if d.status == DeliveryStatus.PENDING]
         transaction.on_commit(partial(enqueue_deliveries, pending), robust=True)
         for delivery in deliveries:
@@ -379,6 +380,8 @@ def _succeeded(delivery: Delivery, reference: str, *, at: dt.datetime) -> str:
             last_error="",
         )
         DeliveryAttempt.objects.create(delivery=delivery, at=at, ok=True, reference=reference[:300])
+        if status == DeliveryStatus.AWAITING_PRINT:
+            counts.forget_letters([delivery.organisation_id])
     if status == DeliveryStatus.SENT:
         _after_sent(delivery.pk, actor_id=None)
     return status
@@ -488,6 +491,7 @@ def record_letter_posted(*, actor: User, delivery: Delivery, now: dt.datetime | 
     if delivery.medium != Medium.PAPER or delivery.status != DeliveryStatus.AWAITING_PRINT:
         raise Refused(gettext("This letter is not waiting to be posted."), code="state")
     Delivery.objects.filter(pk=delivery.pk).update(status=DeliveryStatus.SENT, sent_at=at, posted_by=actor)
+    counts.forget_letters([delivery.organisation_id])
     DeliveryAttempt.objects.create(delivery=delivery, at=at, ok=True, reference=f"posted:u{actor.pk}")
     transaction.on_commit(partial(_after_sent, delivery.pk, actor_id=actor.pk), robust=True)
     delivery.refresh_from_db()
@@ -502,6 +506,9 @@ def mark_read(
     ids = [m.pk for m in messages] + ([message.pk] if message is not None else [])
     if not ids:
         return 0
-    return Message.objects.filter(pk__in=ids, recipient=user, read_at__isnull=True).update(
+    read = Message.objects.filter(pk__in=ids, recipient=user, read_at__isnull=True).update(
         read_at=now or timezone.now()
     )
+    if read:
+        counts.forget_unread([user.pk])
+    return read

@@ -6,7 +6,8 @@ from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from shagym.complaints import access
-from shagym.notify import selectors as notify
+from shagym.notify import counts
+from shagym.notify.models import Audience
 
 
 def portal(request: HttpRequest) -> dict[str, object]:
@@ -19,14 +20,13 @@ def portal(request: HttpRequest) -> dict[str, object]:
     # forms of {% blocktranslate count %} can compute with (they fail on a proxy). One count per request.
     @cache
     def unread_notices() -> int:
-        # Applicant notices only: notify.selectors.unread_count also counts a staff member's inbox, which the
-        # cabinet neither shows nor marks read.
-        return notify.messages_for_applicant(user).filter(read_at__isnull=True).count()
+        # Applicant notices only: a staff member's inbox is read in the back office, not in the cabinet.
+        return counts.unread(user, Audience.APPLICANT)
 
     @cache
     def has_own_complaints() -> bool:
         # A member of staff may also be an applicant; only then does the navigation show the cabinet.
-        return access.complaints_for_applicant(user).exists()
+        return counts.has_own_complaints(user)
 
     return {"is_staff_user": SimpleLazyObject(lambda: access.is_staff_user(user)), "unread_notices": unread_notices,
             "has_own_complaints": has_own_complaints}

@@ -8,6 +8,7 @@ import re
 from typing import cast
 
 from django import forms
+from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from shagym.complaints import attachments
 from shagym.complaints.identifiers import is_valid_bin, is_valid_iin
 from shagym.complaints.states import AppealedAct, ApplicantKind, Language
+from shagym.directory.models import Organisation
 
 DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
 
@@ -501,7 +503,7 @@ class SupplyForm(PortalForm):
     files = _documents_field(_("Documents the body asked for"))  # type: ignore[assignment]
 
     def clean(self):  # type: ignore[no-untyped-def]
-        data = super().clean()
+        data = super().clean() or {}
         if not (data.get("text") or "").strip() and not data.get("files"):
             self.add_error("text", _("Write the missing information the body asked for, or attach the documents."))
         return data
@@ -537,10 +539,6 @@ class SecondTierForm(PortalForm):
     def __init__(self, *args, authorities=(), **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         field = cast(forms.ModelChoiceField, self.fields["authority"])
-        from shagym.directory.models import Organisation
-
-        from django.db.models import Case, IntegerField, Value, When
-
         # In the order given: the department for the region first, then the Agency itself.
         order = Case(*(When(pk=a.pk, then=Value(i)) for i, a in enumerate(authorities)), output_field=IntegerField())
         field.queryset = Organisation.objects.filter(pk__in=[a.pk for a in authorities]).order_by(order)

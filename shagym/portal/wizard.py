@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,6 +61,9 @@ class Wizard:
     steps: dict[str, dict[str, Any]] = field(default_factory=dict)
     attachments: list[dict[str, Any]] = field(default_factory=list)
     submitted: int | None = None
+    # What the answers point to, read once per request (a page asks for the body, the service and the addressees
+    # several times); forgotten whenever an answer changes.
+    _memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     # ---- session ----
 
@@ -95,6 +99,7 @@ class Wizard:
 
     def put(self, step: str, values: dict[str, Any]) -> None:
         self.steps[step] = {name: _plain(value) for name, value in values.items()}
+        self._memo.clear()
         # A different applicant kind or body makes the later answers that depend on it stale.
         if step == "who" and self.get("details").get("_kind") not in (None, values.get("applicant_kind")):
             self.steps.pop("details", None)
@@ -125,17 +130,25 @@ class Wizard:
     def applicant_kind(self) -> str:
         return self.get("who").get("applicant_kind", ApplicantKind.INDIVIDUAL)
 
+    def _once(self, name: str, read: Callable[[], Any]) -> Any:
+        if name not in self._memo:
+            self._memo[name] = read()
+        return self._memo[name]
+
     def respondent(self) -> Organisation | None:
         pk = self.get("body").get("respondent")
-        return Organisation.objects.filter(pk=pk, is_active=True).select_related("territory").first() if pk else None
+        return self._once("respondent", lambda: (
+            Organisation.objects.filter(pk=pk, is_active=True)
+            .select_related("territory", "reviewer", "parent").first() if pk else None
+        ))
 
     def service(self) -> Service | None:
         pk = self.get("service").get("service")
-        return Service.objects.filter(pk=int(pk)).first() if pk and str(pk).isdigit() else None
+        return self._once("service", lambda: Service.objects.filter(pk=int(pk)).first() if pk and str(pk).isdigit() else None)
 
     def addressee_options(self) -> list[lookups.AddresseeOption]:
         respondent = self.respondent()
-        return lookups.addressee_options(respondent, self.service()) if respondent else []
+        return self._once("addressees", lambda: lookups.addressee_options(respondent, self.service()) if respondent else [])
 
     def addressee(self) -> lookups.AddresseeOption | None:
         value = self.get("addressee").get("addressee")

@@ -8,6 +8,12 @@ from shagym.directory.calendar import deadline_for
 from .forms import DeadlineForm
 
 
+def healthz(request: HttpRequest) -> HttpResponse:
+    """"ok", through the whole middleware stack and nothing else: for load balancers, and the framework's ceiling in
+    bench/web.py."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
 def deadline_calculator(request: HttpRequest) -> HttpResponse:
     """Public calculator: choose the addressee and the day of receipt, see the due date and every day skipped."""
     form = DeadlineForm(request.GET or None)

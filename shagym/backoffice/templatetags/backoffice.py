@@ -15,8 +15,9 @@ from django.utils.translation import gettext, ngettext
 from shagym.complaints import access
 from shagym.complaints.states import OPEN_STATES, REVIEW_STATES
 from shagym.directory import dates
-
-from .. import notices
+from shagym.directory.roles import Role
+from shagym.notify import counts
+from shagym.notify.models import Audience
 
 register = template.Library()
 
@@ -38,13 +39,13 @@ def staff_nav(context: dict[str, Any]) -> dict[str, Any]:
     # (url name, label, count, what the count means for a screen reader); a count is shown only when not zero.
     items: list[tuple[str, str, int, str]] = [("staff-home", gettext("Overview"), 0, "")]
     if access.is_staff_user(user):
-        unread = notices.unread_staff_count(user)
+        unread = counts.unread(user, Audience.STAFF)
         items.append(("bo-messages", gettext("Messages"), unread,
                       ngettext("%(count)s unread", "%(count)s unread", unread) % {"count": unread}))
     if desks.registration:
         items.append(("bo-desk", gettext("Registration desk"), 0, ""))
     if desks.print_queue:
-        letters = notices.print_queue_count(user)
+        letters = counts.letters_to_print(access.organisation_ids(user, Role.CLERK, Role.HEAD))
         items.append(("bo-print", gettext("Print queue"), letters,
                       ngettext("%(count)s letter to print", "%(count)s letters to print", letters) % {"count": letters}))
     if desks.inbox:

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from shagym.complaints import services
 from shagym.complaints.models import Complaint, ComplaintEvent
-from shagym.complaints.states import Action, Channel, State
+from shagym.complaints.states import Action, State
 from shagym.complaints.tests.factories import OrganisationFactory, UserFactory, complaint_input, member
 from shagym.directory.models import CalendarOverride, OrganisationKind
 from shagym.directory.roles import Role

@@ -381,3 +381,50 @@ def test_outbox_is_only_for_administrators(failed_email, clerk, head, inspector,
             assert secret not in body(response)
         assert reverse("bo-outbox") not in body(login(user).get(reverse("staff-home")))
     assert client.get(reverse("bo-outbox")).status_code == 302
+
+
+# ---- The menu's counts: from the cache, forgotten by every change (issue 14) ---------------------------------------
+
+
+def _count_queries(client, url: str, table: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return sum(f'"{table}"' in q["sql"] and "COUNT(" in q["sql"] for q in captured.captured_queries)
+
+
+def test_the_menus_counts_are_cached_and_follow_every_change(letter, clerk, head, executor, ministry, now, committed):
+    clerk_client, executor_client = login(clerk), login(executor)
+    home = reverse("staff-home")
+    assert "1 letter to print" in body(clerk_client.get(home))
+    assert _count_queries(clerk_client, home, "notify_delivery") == 0  # the second page counts nothing
+    assert "1 unread" in body(executor_client.get(home))
+    assert _count_queries(executor_client, home, "notify_message") == 0
+
+    with committed():  # posted: the count goes at once, for every member of the office
+        clerk_client.post(reverse("bo-print-posted", args=[letter.pk]))
+    assert "letter to print" not in body(login(head).get(home))
+
+    with committed():  # a new letter enters the queue; a new message reaches the executor
+        complaint = services.submit_complaint(
+            actor=clerk, data=complaint_input(reviewing_body=ministry, channel="office", email=""), now=now
+        ).complaint
+        complaint = services.register_complaint(actor=clerk, complaint=complaint, now=now).complaint
+        complaint = services.assign_executor(actor=head, complaint=complaint, executor=executor, now=now).complaint
+        services.extend_term(actor=executor, complaint=complaint, days=5, ground="more_information",
+                             reasons="x", now=now)
+    assert "1 letter to print" in body(clerk_client.get(home))
+    assert "2 unread" in body(executor_client.get(home))
+    executor_client.get(reverse("bo-messages"))  # read
+    assert "unread" not in body(executor_client.get(home))
+
+
+def test_a_member_of_staff_who_files_a_complaint_finds_his_cabinet_in_the_menu(clerk, ministry, now, committed):
+    client = login(clerk)
+    home = reverse("staff-home")
+    assert reverse("cabinet") not in body(client.get(home))
+    with committed():
+        services.submit_complaint(actor=clerk, data=complaint_input(reviewing_body=ministry), now=now)
+    assert reverse("cabinet") in body(client.get(home))

@@ -243,8 +243,9 @@ def _registration_preview(complaint: Complaint) -> dict[str, Any] | None:
         return None
     deadline = public.deadline(complaint)
     today = timezone.localdate()
-    late = deadline.expected_registration is not None and deadline.expected_registration < today
-    elapsed = workdays.working_days_between(current_calendar(), deadline.expected_registration, today) if late else 0
+    expected = deadline.expected_registration
+    late = expected is not None and expected < today
+    elapsed = workdays.working_days_between(current_calendar(), expected, today) if expected and late else 0
     return {"deadline": deadline, "late": late, "elapsed": elapsed,
             "forwarding": complaint.holder_id != complaint.reviewing_body_id}
 
