@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "shagym.directory",
     "shagym.complaints",
     "shagym.notify",
+    "shagym.reports",
     "shagym.documents",
     "shagym.webhooks",
     "shagym.api",
@@ -400,3 +401,18 @@ for _name in ("SHAGYM_API_RATE_PER_KEY", "SHAGYM_API_RATE_PER_ADDRESS", "SHAGYM_
 # problem is in the caller's language).
 MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.locale.LocaleMiddleware") + 1,
                   "shagym.api.limits.ApiGuardMiddleware")
+
+
+# ---- Reports, exports and open data (shagym.reports): issue 12 ----
+# A body is ranked only with at least this many complaints whose term has come in the period (answered, or overdue):
+# a handful of complaints says little about how a body serves applicants (its figures are still shown, unranked).
+SHAGYM_REPORTS_RANK_MIN = envint("SHAGYM_REPORTS_RANK_MIN", 20)
+# Open data: counts from 1 to this number less one are shown as "<N" (statistical disclosure control).
+SHAGYM_OPEN_DATA_MIN_COUNT = envint("SHAGYM_OPEN_DATA_MIN_COUNT", 5)
+# The licence line of the open data, and the address of its text.
+SHAGYM_OPEN_DATA_LICENCE = os.environ.get("SHAGYM_OPEN_DATA_LICENCE", "CC BY 4.0")
+SHAGYM_OPEN_DATA_LICENCE_URL = os.environ.get("SHAGYM_OPEN_DATA_LICENCE_URL",
+                                              "https://creativecommons.org/licenses/by/4.0/")
+for _name in ("SHAGYM_REPORTS_RANK_MIN", "SHAGYM_OPEN_DATA_MIN_COUNT"):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be at least 1")

@@ -7,17 +7,17 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, F, Min, Q, QuerySet
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from shagym.directory.calendar import current_calendar
-from shagym.directory.models import OrganisationKind
+from shagym.directory.models import Organisation, OrganisationKind, Territory
 from shagym.directory.roles import Role
 
 from . import access, services
 from .models import Attachment, Complaint, ComplaintEvent, Recommendation
-from .states import OPEN_STATES, State
+from .states import ANSWERED_STATES, OPEN_STATES, SATISFYING_OUTCOMES, Outcome, RecommendationState, State
 
 if TYPE_CHECKING:
     from shagym.accounts.models import User
@@ -219,7 +219,13 @@ def open_by_body(user: User, *, today: dt.date) -> list[dict[str, Any]]:
 @dataclass(frozen=True)
 class ComplaintFilter:
     """The back-office search (issue 5): number, applicant name or IIN/BIN, body, service, status, channel,
-    dates of receipt, overdue."""
+    dates of receipt, overdue; and the filters behind each figure of the reports (issue 12): the reviewing bodies
+    (with their subordinates), the region, the addressee, how and when the complaint was answered, the extension,
+    the ground for leaving it without consideration, the second tier and the recommendations.
+
+    `body_id` is the body holding the complaint; `reviewers` and `region` choose the body that reviews it, or, with
+    `tier="2"`, the body whose answer the second-tier complaint appeals, or, with `recommendation`, the body the
+    recommendation is addressed to (as the reports count them)."""
 
     q: str = ""
     body_id: int | None = None
@@ -231,6 +237,132 @@ class ComplaintFilter:
     overdue: bool = False
     mine: bool = False
     order: str = "received"
+    reviewers: tuple[int, ...] = ()
+    subordinates: bool = False
+    region_id: int | None = None
+    addressee_kind: str = ""
+    outcome: str = ""
+    answer: str = ""  # one of ANSWER_FILTERS
+    satisfied: bool = False
+    extended: bool = False
+    extension_ground: str = ""
+    wc_ground: str = ""
+    tier: str = ""  # "1": first-tier complaints only; "2": complaints to the quality authority about an answer
+    upheld: bool = False
+    recommendation: str = ""  # one of RECOMMENDATION_FILTERS
+
+
+# How the complaint was answered (the reports' definitions: shagym/reports/facts.py).
+ANSWERS = ANSWERED_STATES | {State.LEFT_WITHOUT_CONSIDERATION, State.SATISFIED_BY_RESPONDENT}
+ANSWER_FILTERS = ("answered", "on_time", "late", "merits", "decided")
+RECOMMENDATION_FILTERS = ("issued", "executed_on_time", "overdue")
+
+
+@dataclass(frozen=True)
+class BodyTree:
+    """Every organisation's parent and region (the territory at the top of its territory's chain): two small
+    queries, read once per request by the reports and the search."""
+
+    parent: dict[int, int | None]
+    region: dict[int, int | None]
+
+    def with_subordinates(self, roots: set[int] | tuple[int, ...]) -> set[int]:
+        children: dict[int | None, list[int]] = {}
+        for body, parent in self.parent.items():
+            children.setdefault(parent, []).append(body)
+        found, todo = set(), list(roots)
+        while todo:
+            body = todo.pop()
+            if body in found:
+                continue
+            found.add(body)
+            todo.extend(children.get(body, ()))
+        return found
+
+    def in_region(self, region_id: int) -> set[int]:
+        return {body for body, region in self.region.items() if region == region_id}
+
+
+def body_tree() -> BodyTree:
+    territories = dict(Territory.objects.values_list("pk", "parent_id"))
+
+    def top(territory: int | None) -> int | None:
+        seen = 0
+        while territory is not None and territories.get(territory) is not None and seen < 20:
+            territory, seen = territories[territory], seen + 1
+        return territory
+
+    parent: dict[int, int | None] = {}
+    region: dict[int, int | None] = {}
+    for pk, parent_id, territory_id in Organisation.objects.values_list("pk", "parent_id", "territory_id"):
+        parent[pk] = parent_id
+        region[pk] = top(territory_id)
+    return BodyTree(parent, region)
+
+
+def _report_bodies(filters: ComplaintFilter) -> set[int] | None:
+    """The bodies the reviewer and region filters choose; None when they choose none."""
+    if not filters.reviewers and not filters.region_id:
+        return None
+    tree = body_tree()
+    bodies: set[int] | None = None
+    if filters.reviewers:
+        bodies = tree.with_subordinates(filters.reviewers) if filters.subordinates else set(filters.reviewers)
+    if filters.region_id:
+        in_region = tree.in_region(filters.region_id)
+        bodies = in_region if bodies is None else bodies & in_region
+    return bodies
+
+
+def _answered() -> Q:
+    return Q(decided_at__isnull=False, status__in=sorted(ANSWERS))
+
+
+def _report_filters(qs: QuerySet[Complaint], filters: ComplaintFilter, *, today: dt.date) -> QuerySet[Complaint]:
+    bodies = _report_bodies(filters)
+    if filters.recommendation:
+        recommendations = Recommendation.objects.filter(complaint=OuterRef("pk"))
+        if bodies is not None:
+            recommendations = recommendations.filter(body_id__in=sorted(bodies))
+        if filters.recommendation == "executed_on_time":
+            recommendations = recommendations.filter(status=RecommendationState.EXECUTED,
+                                                     reported_at__date__lte=F("due_date"))
+        elif filters.recommendation == "overdue":
+            recommendations = recommendations.exclude(status=RecommendationState.EXECUTED).filter(due_date__lt=today)
+        qs = qs.filter(Exists(recommendations))
+    elif bodies is not None:
+        qs = qs.filter(**{"respondent_id__in" if filters.tier == "2" else "reviewing_body_id__in": sorted(bodies)})
+    if filters.tier == "1":
+        qs = qs.filter(parent__isnull=True)
+    elif filters.tier == "2":
+        qs = qs.filter(parent__isnull=False)
+    if filters.addressee_kind:
+        qs = qs.filter(addressee_kind=filters.addressee_kind)
+    if filters.outcome:
+        qs = qs.filter(status__in=sorted(ANSWERED_STATES), outcome=filters.outcome)
+    if filters.answer == "answered":
+        qs = qs.filter(_answered())
+    elif filters.answer == "on_time":
+        # RULES §15: the term runs to the end of its last day; satisfied by the appealed body before any term began.
+        qs = qs.filter(_answered()).filter(Q(due_date__isnull=True) | Q(decided_at__date__lte=F("due_date")))
+    elif filters.answer == "late":
+        qs = qs.filter(_answered(), due_date__isnull=False, decided_at__date__gt=F("due_date"))
+    elif filters.answer == "merits":
+        qs = qs.filter(status__in=sorted(ANSWERED_STATES | {State.SATISFIED_BY_RESPONDENT}))
+    elif filters.answer == "decided":
+        qs = qs.filter(status__in=sorted(ANSWERED_STATES))
+    if filters.satisfied:
+        qs = qs.filter(Q(status__in=sorted(ANSWERED_STATES), outcome__in=sorted(SATISFYING_OUTCOMES))
+                       | Q(status=State.SATISFIED_BY_RESPONDENT))
+    if filters.extended or filters.extension_ground:
+        qs = qs.filter(extension_days__gt=0)
+    if filters.extension_ground:
+        qs = qs.filter(extension_ground=filters.extension_ground)
+    if filters.wc_ground:
+        qs = qs.filter(status=State.LEFT_WITHOUT_CONSIDERATION, without_consideration_ground=filters.wc_ground)
+    if filters.upheld:
+        qs = qs.filter(parent__isnull=False, status__in=sorted(ANSWERED_STATES)).exclude(outcome=Outcome.REFUSE)
+    return qs
 
 
 # Registration numbers look like "26-009-00042" (services._next_number); a prefix ("26-009") finds a body's year.
@@ -276,6 +408,7 @@ def search_complaints(user: User, filters: ComplaintFilter, *, today: dt.date) -
         qs = qs.filter(status__in=OPEN_STATES, due_date__lt=today)
     if filters.mine:
         qs = qs.filter(executor=user)
+    qs = _report_filters(qs, filters, today=today)
     if filters.order == "due":
         return qs.order_by(F("due_date").asc(nulls_last=True), "-pk")
     # Newest first by filing order: the primary key walks backwards through a million rows without a sort
