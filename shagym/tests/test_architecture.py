@@ -1,6 +1,7 @@
 """House rules proved by the code's structure (the import graph, the syntax tree) and by a migration run."""
 
 import ast
+import tomllib
 from io import StringIO
 from pathlib import Path
 
@@ -12,14 +13,12 @@ from shagym.complaints.models import ComplaintEvent
 ROOT = Path(__file__).resolve().parents[1]
 
 
-# The layers, top to bottom (issue 9): a module may import only from its own layer or those below it.
+# The layers, top to bottom (issue 9), as the import-linter contract in pyproject.toml states them (one list for both
+# checks): a module may import only from its own layer or those below it.
+_CONTRACTS = tomllib.loads((ROOT.parent / "pyproject.toml").read_text())["tool"]["importlinter"]["contracts"]
 LAYERS = [
-    ("shagym.portal", "shagym.backoffice", "shagym.web"),
-    ("shagym.notify",),
-    ("shagym.documents",),
-    ("shagym.complaints",),
-    ("shagym.directory",),
-    ("shagym.workdays",),
+    tuple(name.strip() for name in layer.split("|"))
+    for layer in next(c for c in _CONTRACTS if c["type"] == "layers")["layers"]
 ]
 SERVICES = ROOT / "complaints" / "services"
 
