@@ -12,6 +12,7 @@ from shagym.complaints.models import Complaint, ComplaintEvent
 from shagym.complaints.tests.factories import complaint_input
 from shagym.documents.models import Letter
 from shagym.notify.models import Message
+from shagym.reports.models import Fact
 from shagym.webhooks.models import FeedEntry
 
 pytestmark = pytest.mark.django_db
@@ -63,6 +64,7 @@ def test_the_worker_hands_each_event_to_every_subscriber_once(applicant, clerk, 
         assert Letter.objects.filter(kind=Letter.Kind.TALON, event=registered).count() == 1  # documents
         assert Message.objects.filter(event=registered).count() >= 1  # notices
         assert FeedEntry.objects.filter(event_id__in=[filed.pk, registered.pk]).count() == 2  # webhooks' feed
+        assert Fact.objects.filter(complaint=registered.complaint).count() == 1  # reports
     made = {m.pk for m in Message.objects.all()}
     tasks.publish.call(event_id=registered.pk)
     assert {m.pk for m in Message.objects.all()} == made
