@@ -30,6 +30,7 @@ from shagym.notify import selectors as notify_selectors
 from shagym.notify import services as notify_services
 
 from . import codes, forms, lookups, timeline, uploads
+from .shared import shared_for_anonymous
 from .wizard import FIELD_STEP, STEPS, Wizard
 
 
@@ -43,10 +44,12 @@ class AuthenticatedRequest(HttpRequest):
 # Home and help
 
 
+@shared_for_anonymous
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html")
 
 
+@shared_for_anonymous
 def help_page(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/help.html")
 
