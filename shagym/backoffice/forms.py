@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.conf import settings
+from django.db.models import Q
 from django.forms.utils import ErrorDict, ErrorList
 from django.utils import timezone, translation
 from django.utils.translation import gettext, pgettext_lazy
@@ -32,7 +33,7 @@ from shagym.complaints.states import (
     WithoutConsiderationGround,
 )
 from shagym.directory import dates
-from shagym.directory.models import Organisation, Service
+from shagym.directory.models import Organisation, Service, Territory
 from shagym.directory.roles import Role
 from shagym.notify.models import DeliveryStatus, Medium
 
@@ -153,6 +154,16 @@ class ConfirmForm(ComplaintForm):
 
 class OrganisationChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Organisation) -> str:
+        return obj.name
+
+
+class OrganisationMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Organisation) -> str:
+        return obj.name
+
+
+class RegionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Territory) -> str:
         return obj.name
 
 
@@ -680,18 +691,72 @@ class SearchForm(StaffForm):
         label=_("Order"), required=False,
         choices=[("received", _("newest first")), ("due", _("by due date"))],
     )
+    # The filters behind the figures of the reports (issue 12).
+    reviewer = OrganisationMultipleChoiceField(
+        label=_("Reviewing body"), queryset=Organisation.objects.none(), required=False,
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+        help_text=_("The body the complaint is addressed to; with a second-tier filter, the body whose answer is "
+                    "appealed; with a recommendation filter, the body it is addressed to."),
+    )
+    subordinates = forms.BooleanField(label=_("With its subordinate bodies"), required=False)
+    region = RegionChoiceField(label=_("Region"), queryset=Territory.objects.none(), required=False,
+                               empty_label=_("any"))
+    addressee = forms.ChoiceField(label=_("Addressed to"), required=False)
+    answer = forms.ChoiceField(label=_("Answer"), required=False, choices=[
+        ("", _("any")), ("answered", _("answered")), ("on_time", _("answered on time")),
+        ("late", _("answered late")), ("merits", _("decided on the merits or satisfied by the appealed body")),
+        ("decided", _("decided on the merits")),
+    ])
+    outcome = forms.ChoiceField(label=_("Outcome"), required=False)
+    satisfied = forms.BooleanField(label=_("Only satisfied fully or partly"), required=False)
+    extended = forms.BooleanField(label=_("Only with the term extended"), required=False)
+    extension_ground = forms.ChoiceField(label=_("Ground for extension"), required=False)
+    wc_ground = forms.ChoiceField(label=_("Ground for leaving without consideration"), required=False)
+    tier = forms.ChoiceField(label=_("Tier"), required=False, choices=[
+        ("", _("any")), ("1", _("complaints to the body")),
+        ("2", _("complaints to the quality authority about an answer")),
+    ])
+    upheld = forms.BooleanField(label=_("Only upheld by the quality authority"), required=False)
+    recommendation = forms.ChoiceField(label=_("Recommendations"), required=False, choices=[
+        ("", _("any")), ("issued", _("with a recommendation")),
+        ("executed_on_time", _("with a recommendation executed on time")),
+        ("overdue", _("with a recommendation past its date")),
+    ])
+
+    REPORT_FIELDS = ("reviewer", "subordinates", "region", "addressee", "answer", "outcome", "satisfied", "extended",
+                     "extension_ground", "wc_ground", "tier", "upheld", "recommendation")
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        inspector = access.is_inspector(user) or access.is_administrator(user)
         bodies = Organisation.objects.all() if access.is_inspector(user) else Organisation.objects.filter(
             pk__in=access.organisation_ids(user)
         )
         cast(OrganisationChoiceField, self.fields["body"]).queryset = bodies
+        # The bodies the user serves and those below them (four levels: ministry, committee, department, office).
+        own = sorted(access.organisation_ids(user))
+        below = Q(pk__in=own) | Q(parent__in=own) | Q(parent__parent__in=own) | Q(parent__parent__parent__in=own) \
+            | Q(parent__parent__parent__parent__in=own)
+        cast(OrganisationMultipleChoiceField, self.fields["reviewer"]).queryset = (
+            Organisation.objects.all() if inspector else Organisation.objects.filter(below)
+        )
+        cast(RegionChoiceField, self.fields["region"]).queryset = Territory.objects.filter(parent__isnull=True)
         cast(forms.ModelChoiceField, self.fields["service"]).queryset = Service.objects.all()
         cast(forms.ChoiceField, self.fields["status"]).choices = [("", _("any")), *State.choices]
         cast(forms.ChoiceField, self.fields["channel"]).choices = [("", _("any")), *Channel.choices]
-        for name in ("body", "service", "status", "channel", "order"):
+        for name, choices in (("addressee", AddresseeKind.choices), ("outcome", Outcome.choices),
+                              ("extension_ground", ExtensionGround.choices),
+                              ("wc_ground", WithoutConsiderationGround.choices)):
+            cast(forms.ChoiceField, self.fields[name]).choices = [("", _("any")), *choices]
+        for name in ("body", "service", "status", "channel", "order", "region", "addressee", "answer", "outcome",
+                     "extension_ground", "wc_ground", "tier", "recommendation"):
             self.fields[name].error_messages["invalid_choice"] = _("Choose one of the options in the list.")
+        self.fields["reviewer"].error_messages["invalid_choice"] = _("Choose one of the options in the list.")
+        self.fields["reviewer"].error_messages["invalid_pk_value"] = _("Choose one of the options in the list.")
+
+    @property
+    def report_filters_used(self) -> bool:
+        return self.is_bound and any(self.data.get(name) for name in self.REPORT_FIELDS)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -715,6 +780,19 @@ class SearchForm(StaffForm):
             overdue=bool(d.get("overdue")),
             mine=bool(d.get("mine")),
             order=d.get("order") or "received",
+            reviewers=tuple(sorted(body.pk for body in d.get("reviewer") or ())),
+            subordinates=bool(d.get("subordinates")),
+            region_id=d["region"].pk if d.get("region") else None,
+            addressee_kind=d.get("addressee") or "",
+            outcome=d.get("outcome") or "",
+            answer=d.get("answer") or "",
+            satisfied=bool(d.get("satisfied")),
+            extended=bool(d.get("extended")),
+            extension_ground=d.get("extension_ground") or "",
+            wc_ground=d.get("wc_ground") or "",
+            tier=d.get("tier") or "",
+            upheld=bool(d.get("upheld")),
+            recommendation=d.get("recommendation") or "",
         )
 
 

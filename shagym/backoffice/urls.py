@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, case, notices, queues, search
+from .views import actions, case, notices, queues, reports, search
 
 urlpatterns = [
     path("", queues.staff_home, name="staff-home"),
@@ -14,6 +14,10 @@ urlpatterns = [
     path("recommendations/<int:pk>/<slug:step>/", actions.recommendation_action, name="bo-recommendation-action"),
     path("search/", search.search, name="bo-search"),
     path("search/export.csv", search.export, name="bo-export"),
+    path("search/export.xlsx", search.export, {"fmt": "xlsx"}, name="bo-export-xlsx"),
+    path("reports/", reports.dashboard, name="bo-reports"),
+    path("reports/ranking/", reports.ranking, name="bo-reports-ranking"),
+    path("reports/<slug:table>.<slug:fmt>", reports.export, name="bo-reports-export"),
     path("complaints/<int:pk>/", case.case, name="bo-case"),
     path("complaints/<int:pk>/answer/", actions.answer, name="bo-answer"),
     path("complaints/<int:pk>/answer.pdf", case.answer_pdf, name="bo-answer-pdf"),

@@ -49,10 +49,10 @@ def bars(uid: str, *, title: str, desc: str, rows: Sequence[Bar], maximum: float
         width = max(0.0, min(1.0, row.value / top_value)) * span if top_value else 0
         parts.append(format_html(
             '<g><text x="{lx}" y="{ty}" text-anchor="end" class="chart-label">{label}</text>'
-            '<rect x="{bx}" y="{by}" width="{bw:.1f}" height="16" rx="2" fill="{fill}"/>'
-            '<text x="{vx:.1f}" y="{ty}" class="chart-value">{text}</text></g>',
-            lx=label_width - 8, ty=y + 13, label=_short(row.label, 34), bx=label_width, by=y + 1, bw=width,
-            fill=COLOURS[0], vx=label_width + width + 6, text=row.text,
+            '<rect x="{bx}" y="{by}" width="{bw}" height="16" rx="2" fill="{fill}"/>'
+            '<text x="{vx}" y="{ty}" class="chart-value">{text}</text></g>',
+            lx=label_width - 8, ty=y + 13, label=_short(row.label, 34), bx=label_width, by=y + 1, bw=_f(width),
+            fill=COLOURS[0], vx=_f(label_width + width + 6), text=row.text,
         ))
     height = top * 2 + row_height * max(1, len(rows))
     axis = format_html('<line x1="{x}" y1="0" x2="{x}" y2="{h}" stroke="#4a5a66" stroke-width="1"/>',
@@ -87,13 +87,17 @@ def columns(uid: str, *, title: str, desc: str, labels: Sequence[str], series: S
             value = values[index] if index < len(values) else 0
             bar = plot * value / top_value
             parts.append(format_html(
-                '<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" fill="{fill}"/>',
-                x=gx + 2 + s_index * bar_width, y=top + plot - bar, w=bar_width - 1, h=bar,
+                '<rect x="{x}" y="{y}" width="{w}" height="{h}" fill="{fill}"/>',
+                x=_f(gx + 2 + s_index * bar_width), y=_f(top + plot - bar), w=_f(bar_width - 1), h=_f(bar),
                 fill=COLOURS[s_index % len(COLOURS)],
             ))
-        parts.append(format_html('<text x="{x:.1f}" y="{y}" text-anchor="middle" class="chart-tick">{label}</text>',
-                                 x=gx + group_width / 2, y=top + plot + 16, label=label))
+        parts.append(format_html('<text x="{x}" y="{y}" text-anchor="middle" class="chart-tick">{label}</text>',
+                                 x=_f(gx + group_width / 2), y=top + plot + 16, label=label))
     return _frame(uid, title, desc, height, format_html_join("", "{}", ((part,) for part in parts)))
+
+
+def _f(value: float) -> str:
+    return f"{value:.1f}"
 
 
 def _number(value: float) -> str:

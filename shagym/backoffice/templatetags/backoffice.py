@@ -27,6 +27,9 @@ SECTION_OF = {
     "bo-bodies": "bo-bodies",
     "bo-recommendation-action": "bo-recommendations",
     "bo-export": "bo-search",
+    "bo-export-xlsx": "bo-search",
+    "bo-reports-ranking": "bo-reports",
+    "bo-reports-export": "bo-reports",
     "bo-print-posted": "bo-print",
 }
 
@@ -58,6 +61,8 @@ def staff_nav(context: dict[str, Any]) -> dict[str, Any]:
     if desks.recommendations:
         items.append(("bo-recommendations", gettext("Recommendations"), 0, ""))
     items.append(("bo-search", gettext("Search"), 0, ""))
+    if desks.quality or desks.inbox or desks.administrator:
+        items.append(("bo-reports", gettext("Reports"), 0, ""))
     if desks.administrator:
         items.append(("calendar-changes", gettext("Calendar changes"), 0, ""))
         items.append(("bo-outbox", gettext("Outbox"), 0, ""))
