@@ -8,19 +8,20 @@ back from it."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Min
+from django.db.models import Count
 from django.utils.translation import get_language, gettext, gettext_lazy
 
 from shagym.complaints import selectors
 from shagym.directory.models import Organisation, Service, Territory
 
 from . import queries
-from .models import Fact, Tally
+from .models import Fact
 from .queries import Counts, OpenTable, ReportFilter
 
 DIMENSIONS = ("month", "region", "body", "service")
@@ -97,7 +98,6 @@ class Dataset:
     filters: ReportFilter
     tables: dict[str, list[dict[str, Any]]]
     updated: dt.datetime | None
-    first_month: dt.date | None
 
     def header(self, dimension: str) -> list[str]:
         return [str(label) for label in dimension_columns(dimension)] + [str(c.label) for c in COLUMNS]
@@ -113,33 +113,34 @@ def dimension_columns(dimension: str) -> list[Any]:
     return [gettext_lazy("Register code"), gettext_lazy("Public service")]
 
 
-def _overdue(filters: ReportFilter, dimension: str, tree: selectors.BodyTree, day: dt.date) -> dict[Any, int]:
-    group = "body" if dimension == "region" else dimension
+def _overdue(filters: ReportFilter, group: str, day: dt.date) -> dict[Any, int]:
     facts = queries._narrow(Fact.objects.order_by(), filters, None).filter(open_due__lt=day)
-    result: dict[Any, int] = {}
-    for row in facts.values(group).annotate(n=Count("pk")):
-        key = tree.region.get(row["body"]) if dimension == "region" else row[group]
-        result[key] = result.get(key, 0) + row["n"]
-    return result
+    return {row[group]: row["n"] for row in facts.values(group).annotate(n=Count("pk"))}
 
 
 def dataset(filters: ReportFilter, *, dimensions: tuple[str, ...] = DIMENSIONS, day: dt.date | None = None) -> Dataset:
-    """The published tables for the period. A fixed number of queries: one per table and dimension, and the names."""
+    """The published tables for the period. A fixed number of queries: the tallies and the open complaints past
+    their date by month, body (and so region) and service, and the names."""
     day = day or queries.today()
     tree = selectors.body_tree()
     tables = queries.open_data(filters, tree, dimensions=dimensions)
     language = (get_language() or "kk")[:2]
     names = _names(tables, language, tree)
+    overdue_by: dict[str, dict[Any, int]] = {}
     result: dict[str, list[dict[str, Any]]] = {}
     for table in tables:
-        overdue = _overdue(filters, table.dimension, tree, day)
+        group = "body" if table.dimension == "region" else table.dimension
+        if group not in overdue_by:
+            overdue_by[group] = _overdue(filters, group, day)
+        overdue: dict[Any, int] = defaultdict(int)
+        for key, n in overdue_by[group].items():
+            overdue[tree.region.get(key) if table.dimension == "region" else key] += n
         rows = []
         for key, counts in table.rows:
-            counts.overdue = overdue.pop(key, 0)
+            counts.overdue = overdue.get(key, 0)
             rows.append({**_label(table.dimension, key, names, tree), **_values(counts)})
         result[table.dimension] = _ordered(table.dimension, rows)
-    first = Tally.objects.aggregate(first=Min("month"))["first"]
-    return Dataset(filters, result, queries.last_update(), first)
+    return Dataset(filters, result, queries.last_update())
 
 
 def _names(tables: list[OpenTable], language: str, tree: selectors.BodyTree) -> dict[str, dict[int, Any]]:
@@ -206,3 +207,43 @@ def as_json(data: Dataset) -> dict[str, Any]:
         "columns": {c.key: str(c.label) for c in COLUMNS},
         "tables": data.tables,
     }
+
+
+class BadPeriod(ValueError):
+    """A period the open data cannot give (the message is for people)."""
+
+
+def period(*, year: str | None = None, start: str | None = None, end: str | None = None,
+           day: dt.date | None = None) -> ReportFilter:
+    """The published period: a calendar year (`year=2026`), months (`from=2026-01&to=2026-06`), or the last twelve
+    months. Raises BadPeriod with a translated message."""
+    day = day or queries.today()
+    if year:
+        if not year.isdigit() or not 2000 <= int(year) <= day.year:
+            raise BadPeriod(gettext("year must be a year from 2000 to %(year)d.") % {"year": day.year})
+        first = dt.date(int(year), 1, 1)
+        return ReportFilter(start=first, end=min(dt.date(int(year), 12, 1), queries.month_start(day)))
+    if start or end:
+        months: list[dt.date | None] = []
+        for name, value in (("from", start), ("to", end)):
+            try:
+                month = dt.date.fromisoformat(f"{value}-01") if value and len(value) == 7 else None
+            except ValueError:
+                month = None
+            if value and (month is None or not dt.date(2000, 1, 1) <= month <= dt.date(2100, 12, 1)):
+                raise BadPeriod(gettext("%(name)s must be a month written YYYY-MM.") % {"name": name})
+            months.append(month)
+        given_first, given_last = months
+        if given_first is not None:
+            first = given_first
+            last = given_last if given_last is not None else queries.add_months(first, 11)
+        else:
+            assert given_last is not None
+            last = given_last
+            first = queries.add_months(last, -11)
+        if last < first:
+            raise BadPeriod(gettext("to must not be before from."))
+        if (last.year - first.year) * 12 + last.month - first.month >= 120:
+            raise BadPeriod(gettext("Ask for at most ten years at a time."))
+        return ReportFilter(start=first, end=last)
+    return ReportFilter.last_twelve_months(day)

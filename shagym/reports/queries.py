@@ -397,14 +397,17 @@ class OpenTable:
 
 def open_data(filters: ReportFilter, tree: selectors.BodyTree, *, dimensions: Iterable[str] = ("month", "region", "body",
                                                                                               "service")) -> list[OpenTable]:
-    """The public aggregates: counts per month, region, body and service (no recommendation, no overdue-now: only
-    what the tallies hold, so the page reads a few thousand cells). Small counts are suppressed by the caller."""
+    """The public aggregates: counts per month, region, body and service (only what the tallies hold, so the page
+    reads a few thousand cells; the region's come from the body's query). Small counts are suppressed by the caller."""
     tallies = _tallies(filters, None)
+    grouped: dict[str, list[dict[str, Any]]] = {}
     tables = []
     for dimension in dimensions:
         group = "body" if dimension == "region" else dimension
+        if group not in grouped:
+            grouped[group] = list(tallies.values(group).annotate(**_sum_all()))
         counts: dict[Any, Counts] = defaultdict(Counts)
-        for row in tallies.values(group).annotate(**_sum_all()):
+        for row in grouped[group]:
             key = tree.region.get(row["body"]) if dimension == "region" else row[group]
             counts[key].add(row)
         tables.append(OpenTable(dimension, sorted(counts.items(), key=lambda item: (item[0] is None, item[0] or 0))))
