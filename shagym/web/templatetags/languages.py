@@ -18,5 +18,5 @@ NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
 def language_links(context: dict[str, Any]) -> list[dict[str, str]]:
     request = context.get("request")
     here = request.get_full_path() if request is not None else "/"
-    return [{"code": code, "name": NAMES.get(code, name), "url": translate_url(here, code)}
+    return [{"code": code, "name": NAMES.get(code, str(name)), "url": translate_url(here, code)}
             for code, name in settings.LANGUAGES]
