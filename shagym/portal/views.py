@@ -23,7 +23,7 @@ from shagym.accounts.models import User
 from shagym.complaints import access, attachments, public, selectors, services
 from shagym.complaints.models import Complaint
 from shagym.complaints.states import AppealedAct, ApplicantKind, NotAllowed, Refused
-from shagym.documents import render as documents_render
+from shagym.documents import services as document_services
 from shagym.documents import selectors as documents
 from shagym.documents.models import Letter
 from shagym.notify import selectors as notify_selectors
@@ -420,7 +420,7 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
 @login_required
 def cabinet_talon(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     complaint = selectors.applicant_complaint(request.user, pk)
-    return _pdf(documents_render.receipt(complaint), f"talon-{complaint.number or complaint.pk}.pdf")
+    return _pdf(document_services.issue_receipt(complaint), f"talon-{complaint.number or complaint.pk}.pdf")
 
 
 @login_required
