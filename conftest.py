@@ -54,6 +54,11 @@ def _signatures_optional(settings):
     settings.SHAGYM_NCANODE_URL = ""
 
 
+@pytest.fixture(autouse=True)
+def _pki_dir(settings, tmp_path):
+    settings.PKI_DEMO_DIR = tmp_path / "pki"  # the demo CA a test makes stays in the test
+
+
 @pytest.fixture(scope="session")
 def test_pki():
     """A root and an intermediate CA made for this test run."""

@@ -81,7 +81,14 @@ def _name(**parts: str) -> x509.Name:
         "serial": NameOID.SERIAL_NUMBER, "country": NameOID.COUNTRY_NAME, "org": NameOID.ORGANIZATION_NAME,
         "ou": NameOID.ORGANIZATIONAL_UNIT_NAME, "email": NameOID.EMAIL_ADDRESS,
     }
-    return x509.Name([x509.NameAttribute(oids[k], v) for k, v in parts.items() if v])
+    return x509.Name([x509.NameAttribute(oids[k], _fit(v)) for k, v in parts.items() if v])
+
+
+def _fit(value: str, limit: int = 64) -> str:
+    """X.520 upper bounds: 64 (checked on the encoded length by `cryptography`); long body names are cut."""
+    while len(value.encode()) > limit:
+        value = value[:-1]
+    return value
 
 
 def _builder(subject: x509.Name, issuer: Issued | None, key: PrivateKey, *, not_before: dt.datetime,

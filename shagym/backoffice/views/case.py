@@ -174,6 +174,19 @@ def answer_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @staff_required
+def answer_to_sign(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """RULES §23: the answer exactly as it will be issued if signed today: the bytes the head signs with NCALayer
+    (the sign page's script fetches them; a head signing with another program downloads them)."""
+    complaint = selectors.staff_complaint(request.user, pk)
+    if not access.may(request.user, complaint, Action.SIGN_DECISION) or complaint.status != State.AWAITING_SIGNATURE:
+        raise Http404
+    pdf = documents.answer_to_sign(complaint, signer=request.user)
+    response = _pdf(pdf, f"{complaint.number}-answer-{documents.answer_number(complaint)}.pdf")
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@staff_required
 def letter(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """A letter issued by the user's body, or on a complaint the user may read; the page to print it from."""
     item = document_selectors.staff_letter(request.user, pk)
