@@ -126,7 +126,7 @@
       button.disabled = false;
       say(box, problem && problem.missing ? box.dataset.msgMissing : box.dataset.msgFailed, "error");
       var help = box.querySelector("[data-sign-help]");
-      if (help && problem && problem.missing) { help.hidden = false; }
+      if (help && problem && problem.missing) { help.open = true; }
     });
   }
 
