@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from shagym.directory.models import Organisation, Service
-from shagym.signatures.verify import Outcome, Revocation, Verification
+from shagym.signatures import verify as signature_verify
 
 from . import states
 from .states import (
@@ -472,7 +472,8 @@ class Signature(models.Model):
         raise TypeError("Signatures are kept as received.")
 
     @classmethod
-    def record(cls, event: ComplaintEvent, *, purpose: str, content: bytes, verification: Verification) -> Signature:
+    def record(cls, event: ComplaintEvent, *, purpose: str, content: bytes,
+               verification: signature_verify.Verification) -> Signature:
         signer = verification.signer
         assert signer is not None, "only a verified signature is recorded"
         return cls.objects.create(
@@ -488,8 +489,10 @@ class Signature(models.Model):
 
     @property
     def outcome_label(self) -> str:
-        return str(Outcome(self.outcome).label) if self.outcome in Outcome.values else self.outcome
+        outcomes = signature_verify.Outcome
+        return str(outcomes(self.outcome).label) if self.outcome in outcomes.values else self.outcome
 
     @property
     def revocation_label(self) -> str:
-        return str(Revocation(self.revocation).label) if self.revocation in Revocation.values else self.revocation
+        states = signature_verify.Revocation
+        return str(states(self.revocation).label) if self.revocation in states.values else self.revocation

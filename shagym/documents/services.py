@@ -84,7 +84,7 @@ def answer_to_sign(complaint: Complaint, *, signer: object, today: dt.date | Non
                          draft=False, document=answer_number(complaint), signed_on=day)
 
 
-SEAL_REASONS = {
+SEAL_REASONS: dict[str, str] = {
     Document.Kind.ANSWER: "Reasoned answer",
     Document.Kind.TALON: "Talon",
     Document.Kind.RECEIPT: "Receipt",
@@ -114,7 +114,7 @@ def _record(kind: str, *, number: str, pdf: bytes, body_seal: seal.Seal | None, 
     return Document.objects.create(
         number=number, kind=kind, complaint=complaint, organisation=issuer, letter=letter, signature=signature,
         language=language, sha256=hashlib.sha256(pdf).hexdigest(),
-        sealed_by=body_seal.subject[:400] if body_seal else "", seal_fingerprint=body_seal.fingerprint if body_seal else "",
+        sealed_by=body_seal.name[:400] if body_seal else "", seal_fingerprint=body_seal.fingerprint if body_seal else "",
     )
 
 

@@ -95,13 +95,18 @@ def _seals(data: bytes) -> list[SealCheck]:
         location = embedded.sig_object.get("/Location")
         checks.append(SealCheck(
             field=embedded.field_name,
-            signer=status.signing_cert.subject.human_friendly,
+            signer=_name_of(status.signing_cert),
             intact=bool(status.intact),
             trusted=bool(status.trusted),
             whole_file=status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
             number=str(location) if location is not None else "",
         ))
     return checks
+
+
+def _name_of(cert) -> str:  # type: ignore[no-untyped-def]
+    names = cert.subject.native
+    return str(names.get("organization_name") or names.get("common_name") or cert.subject.human_friendly)
 
 
 def check_file(data: bytes) -> FileCheck:

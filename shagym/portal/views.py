@@ -24,8 +24,8 @@ from shagym.accounts.models import User
 from shagym.complaints import access, attachments, public, selectors, services, signing
 from shagym.complaints.models import Complaint
 from shagym.complaints.states import AppealedAct, ApplicantKind, NotAllowed, Refused
-from shagym.documents import services as document_services
 from shagym.documents import selectors as documents
+from shagym.documents import services as document_services
 from shagym.documents.models import Letter
 from shagym.notify import selectors as notify_selectors
 from shagym.notify import services as notify_services

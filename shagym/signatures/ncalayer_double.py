@@ -70,11 +70,11 @@ def answer(request: dict[str, Any], keys: Keys) -> dict[str, Any]:
     if module == "kz.gov.pki.knca.basics" and method == "sign" and isinstance(args, dict):
         params = args.get("signingParams") or {}
         signer = args.get("signerParams") or {}
-        items = args.get("data")
-        many = isinstance(items, list)
+        data = args.get("data")
+        items: list[Any] = data if isinstance(data, list) else [data]
         try:
             raw = [base64.b64decode(item) if _truthy(params.get("decode", True)) else str(item).encode()
-                   for item in (items if many else [items])]
+                   for item in items]
         except (ValueError, TypeError):
             return {"status": False, "code": "DATA_ERROR", "message": "data is not base64", "body": {}}
         key = keys.key_for(str(signer.get("iin") or ""), str(signer.get("bin") or ""))

@@ -221,7 +221,7 @@ def ocsp_answer(request_der: bytes, issuer: Issued, statuses: dict[int, dt.datet
     an unknown serial is answered "unknown"."""
     request = ocsp.load_der_ocsp_request(request_der)
     now = utcnow()
-    revoked_at = statuses.get(request.serial_number, None)
+    revoked_at = statuses.get(request.serial_number)
     known = request.serial_number in statuses
     status = (ocsp.OCSPCertStatus.UNKNOWN if not known
               else ocsp.OCSPCertStatus.REVOKED if revoked_at else ocsp.OCSPCertStatus.GOOD)

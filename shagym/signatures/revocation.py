@@ -16,7 +16,7 @@ from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.x509 import ocsp
-from cryptography.x509.oid import AuthorityInformationAccessOID, ExtensionOID
+from cryptography.x509.oid import AuthorityInformationAccessOID
 
 logger = logging.getLogger(__name__)
 
@@ -37,14 +37,14 @@ def _urls(cert: x509.Certificate) -> tuple[list[str], list[str]]:
     ocsp_urls: list[str] = []
     crl_urls: list[str] = []
     try:
-        aia = cert.extensions.get_extension_for_oid(ExtensionOID.AUTHORITY_INFORMATION_ACCESS).value
+        aia = cert.extensions.get_extension_for_class(x509.AuthorityInformationAccess).value
         ocsp_urls = [d.access_location.value for d in aia
                      if d.access_method == AuthorityInformationAccessOID.OCSP
                      and isinstance(d.access_location, x509.UniformResourceIdentifier)]
     except x509.ExtensionNotFound:
         pass
     try:
-        cdp = cert.extensions.get_extension_for_oid(ExtensionOID.CRL_DISTRIBUTION_POINTS).value
+        cdp = cert.extensions.get_extension_for_class(x509.CRLDistributionPoints).value
         crl_urls = [name.value for point in cdp for name in point.full_name or []
                     if isinstance(name, x509.UniformResourceIdentifier)]
     except x509.ExtensionNotFound:

@@ -14,7 +14,6 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
 from shagym.complaints import services
-from shagym.complaints.tests.factories import complaint_input
 from shagym.documents import services as documents
 from shagym.documents import verification
 from shagym.documents.models import Document, Letter

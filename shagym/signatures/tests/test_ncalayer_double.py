@@ -11,7 +11,7 @@ from websockets.sync.client import connect
 
 from shagym.signatures import ncalayer_double, verify
 
-DATA = '{"format":"shagym-complaint/1"}'.encode()
+DATA = b'{"format":"shagym-complaint/1"}'
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,5 @@ class Command(BaseCommand):
         scheme = "wss" if cert else "ws"
         self.stdout.write(f"NCALayer double (test keys only) on {scheme}://{options['host']}:{options['port']}; "
                           f"set SHAGYM_NCALAYER_URL to it. Ctrl+C stops it.")
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             asyncio.run(ncalayer_double.run(keys, host=options["host"], port=options["port"], cert=cert, key=key))
-        except KeyboardInterrupt:
-            pass
