@@ -143,6 +143,9 @@ def test_applicant_signs_the_complaint_head_signs_the_answer_and_the_copy_is_ver
     answer_signature = Signature.objects.get(purpose=Signature.Purpose.ANSWER)
     assert answer_signature.bin == AKIMAT_BIN
     assert double.keys.log[-1]["args"]["signerParams"]["bin"] == AKIMAT_BIN
+    head.goto(f"{base}/en/staff/complaints/{complaint.pk}/")
+    expect(head.locator("#history-title + .timeline")).to_contain_text(answer_signature.signer_name)
+    snap(head, "3a-case-history")
 
     # 3. Delivered to the cabinet; the applicant downloads it: the bytes the head signed, sealed by the akimat.
     services.deliver_answer(actor=users["demo-clerk"], complaint=complaint, method="electronic")
@@ -157,6 +160,7 @@ def test_applicant_signs_the_complaint_head_signs_the_answer_and_the_copy_is_ver
 
     # 4. The verification page confirms it: by the file, and by the number its QR code opens.
     applicant.goto(f"{base}/kk/verify/")
+    snap(applicant, "4a-verify-form")
     applicant.set_input_files("#id_file", str(answer))
     applicant.locator(SUBMIT).click()
     expect(applicant.locator("[data-verdict]")).to_have_attribute("data-verdict", "original")

@@ -8,6 +8,7 @@ import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils.translation import override
 
 from shagym.complaints import services, signing
 from shagym.complaints.models import Complaint, ComplaintEvent, Signature
@@ -77,7 +78,7 @@ def test_a_signature_with_another_persons_iin_is_refused(trusted, required, appl
 def test_a_signature_of_other_content_is_refused(trusted, required, applicant, ministry):
     data = complaint_input(reviewing_body=ministry)
     earlier = signing.complaint_content(complaint_input(reviewing_body=ministry, demands="Бұрынғы талап."), [])
-    with pytest.raises(Refused) as refused:
+    with override("en"), pytest.raises(Refused) as refused:
         services.submit_complaint(actor=applicant, data=data, signature=signed(trusted.person(data.iin), earlier))
     assert "other content" in refused.value.message
 
@@ -168,7 +169,7 @@ def test_a_body_without_a_bin_cannot_match_a_signature(trusted, answer_required,
     ministry.bin = ""
     ministry.save()
     key = trusted.person("750505300111", bin=BODY_BIN)
-    with pytest.raises(Refused) as refused:
+    with override("en"), pytest.raises(Refused) as refused:
         services.sign_decision(actor=head, complaint=awaiting, signature=signed(key, PDF), document=PDF)
     assert "BIN" in refused.value.message
 
