@@ -36,7 +36,6 @@ from ..models import AnswerDraft
 from .actions import next_steps
 from .common import AuthenticatedRequest, staff_required, today_and_tomorrow
 
-
 SIGNED_ACTIONS = {Action.SUBMIT, Action.SIGN_DECISION}
 
 
