@@ -116,7 +116,7 @@ def check_file(data: bytes) -> FileCheck:
         return FileCheck("not_pdf", sha256=digest)
     try:
         seals = _seals(data)
-    except (PdfError, ValueError, KeyError, TypeError) as exc:
+    except (PdfError, Exception) as exc:  # any file may be uploaded: an unreadable one is a verdict, never a 500
         logger.info("Unreadable PDF on the verification page: %s", exc)
         seals = []
         if original is None:

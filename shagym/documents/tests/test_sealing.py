@@ -152,3 +152,9 @@ def test_document_numbers_are_random_and_well_formed():
     numbers = {documents.new_number() for _ in range(200)}
     assert len(numbers) == 200
     assert all(verification.NUMBER.match(n) for n in numbers)
+
+
+@pytest.mark.parametrize("junk", [b"%PDF-1.7\n" + b"\x00" * 100, b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 1 0 R>>endobj\n"
+                                  b"trailer<</Root 1 0 R>>\n%%EOF", b"%PDF-" + bytes(range(256)) * 10])
+def test_a_broken_pdf_is_a_verdict_not_an_error(db, junk):
+    assert verification.check_file(junk).verdict in {"not_pdf", "unknown"}
