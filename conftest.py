@@ -15,6 +15,7 @@ from shagym.complaints.states import Channel
 from shagym.complaints.tests.factories import OrganisationFactory, UserFactory, complaint_input, member
 from shagym.directory.models import OrganisationKind
 from shagym.directory.roles import Role
+from shagym.signatures.testing import SEAL_PASSWORD, TestPKI
 
 # CI runs hypothesis derandomized, so a run is reproducible; locally it explores.
 hypothesis_settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
@@ -41,6 +42,53 @@ def _empty_cache():
 def _fast_passwords(settings):
     # Every persona gets a password; the production hasher spends 0.2 s on each.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _signatures_optional(settings):
+    # The tests of the lifecycle act without NCALayer; the signature tests turn the law's requirement back on.
+    settings.SHAGYM_APPLICANT_SIGNATURE = "optional"
+    settings.SHAGYM_ANSWER_SIGNATURE = "optional"
+    settings.SHAGYM_TRUST_DIR = ""
+    settings.SHAGYM_SEAL_DIR = ""
+    settings.SHAGYM_NCANODE_URL = ""
+
+
+@pytest.fixture(autouse=True)
+def _pki_dir(settings, tmp_path):
+    settings.PKI_DEMO_DIR = tmp_path / "pki"  # the demo CA a test makes stays in the test
+
+
+@pytest.fixture(scope="session")
+def test_pki():
+    """A root and an intermediate CA made for this test run."""
+    return TestPKI.make()
+
+
+@pytest.fixture
+def trusted(test_pki, settings, tmp_path):
+    """The test CA trusted (SHAGYM_TRUST_DIR), as НУЦ РК's roots are in production."""
+    settings.SHAGYM_TRUST_DIR = str(test_pki.write_trust(tmp_path / "trust"))
+    return test_pki
+
+
+@pytest.fixture
+def sealed(test_pki, settings, tmp_path):
+    """Seal keys for the operator and every body a test makes with `sealed.add(body)`."""
+    directory = tmp_path / "seals"
+    settings.SHAGYM_SEAL_DIR = str(directory)
+    settings.SHAGYM_SEAL_PASSWORD = SEAL_PASSWORD
+    test_pki.write_seal(directory, "operator", organisation="Shagym operator")
+
+    class Seals:
+        pki = test_pki
+        path = directory
+
+        @staticmethod
+        def add(body):
+            return test_pki.write_seal(directory, body.key, organisation=body.name_ru, bin=body.bin)
+
+    return Seals
 
 
 def connect(body, *staff: tuple[str, str]):

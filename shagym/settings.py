@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "shagym.accounts",
     "shagym.directory",
     "shagym.complaints",
+    "shagym.signatures",
     "shagym.notify",
     "shagym.reports",
     "shagym.documents",
@@ -416,3 +417,32 @@ SHAGYM_OPEN_DATA_LICENCE_URL = os.environ.get("SHAGYM_OPEN_DATA_LICENCE_URL",
 for _name in ("SHAGYM_REPORTS_RANK_MIN", "SHAGYM_OPEN_DATA_MIN_COUNT"):
     if globals()[_name] < 1:
         raise ImproperlyConfigured(f"{_name} must be at least 1")
+# --- Electronic signatures and sealed documents (shagym.signatures, shagym.documents.seal) ---
+# Law "On electronic document and electronic digital signature" Art. 7, 10: a signed electronic document equals a
+# signed paper one when the signature is verified with the signer's valid certificate.
+# The certification centres we trust: a directory of their root and intermediate certificates (PEM or DER), e.g.
+# НУЦ РК's root_rsa, root_gost, nca_rsa, nca_gost (and their 2022 successors). Development: the demo CA.
+PKI_DEMO_DIR = BASE_DIR / "var" / "pki"
+SHAGYM_TRUST_DIR = os.environ.get("SHAGYM_TRUST_DIR", str(PKI_DEMO_DIR / "trust") if DEBUG else "")
+SHAGYM_REVOCATION_TIMEOUT = envint("SHAGYM_REVOCATION_TIMEOUT", 5)  # seconds for an OCSP responder or a CRL
+# GOST 34.310 signatures are verified by an NCANode server (v3 HTTP API); empty: recorded as not verifiable here.
+SHAGYM_NCANODE_URL = os.environ.get("SHAGYM_NCANODE_URL", "")
+SHAGYM_NCANODE_TIMEOUT = envint("SHAGYM_NCANODE_TIMEOUT", 15)
+SHAGYM_GOST_VERIFIER = os.environ.get("SHAGYM_GOST_VERIFIER", "shagym.signatures.ncanode.NCANodeVerifier")
+# RULES §3 (АППК Art. 93; the seeds: "подпись услугополучателя"): a complaint carries the applicant's signature.
+# On the portal: "required" (the seeds; default) or "optional" (АППК Art. 64: the account identifies the applicant).
+# A paper complaint is signed on paper; the clerk's intake records it.
+SHAGYM_APPLICANT_SIGNATURE = os.environ.get("SHAGYM_APPLICANT_SIGNATURE", "required")
+# RULES §23 (АППК Art. 101): the answer is a legal act signed by the head: "required" (default) or "optional"
+# (the head signs in the system without an EDS; the seal still marks the document as the body's).
+SHAGYM_ANSWER_SIGNATURE = os.environ.get("SHAGYM_ANSWER_SIGNATURE", "required")
+for _name in ("SHAGYM_APPLICANT_SIGNATURE", "SHAGYM_ANSWER_SIGNATURE"):
+    if globals()[_name] not in {"required", "optional"}:
+        raise ImproperlyConfigured(f"{_name} must be 'required' or 'optional', not {globals()[_name]!r}")
+# Where the page finds NCALayer (its documented address); the demo's test double listens on ws:// instead.
+SHAGYM_NCALAYER_URL = os.environ.get("SHAGYM_NCALAYER_URL", "wss://127.0.0.1:13579")
+# Every PDF we issue is sealed (PAdES) with the issuing body's key: <organisation key>.p12 in SHAGYM_SEAL_DIR,
+# its password in SHAGYM_SEAL_PASSWORD_<KEY> (upper case, "-" as "_") or SHAGYM_SEAL_PASSWORD; a body without a
+# seal of its own uses the operator's, "operator.p12". Development: the demo seals made by load_demo.
+SHAGYM_SEAL_DIR = os.environ.get("SHAGYM_SEAL_DIR", str(PKI_DEMO_DIR / "seals") if DEBUG else "")
+SHAGYM_SEAL_PASSWORD = os.environ.get("SHAGYM_SEAL_PASSWORD", "demo-seal" if DEBUG else "")

@@ -25,7 +25,8 @@ from shagym.complaints import access, attachments, services
 from shagym.complaints.models import Complaint
 from shagym.complaints.states import OPEN_STATES, Channel, Refused, State
 from shagym.directory.models import Organisation, Service
-from shagym.documents import render, selectors
+from shagym.documents import selectors
+from shagym.documents import services as document_services
 from shagym.documents.models import Letter
 
 from . import idempotency, present, problems
@@ -327,7 +328,7 @@ def document(request: HttpRequest, complaint_id: int, document_id: Text40) -> Ht
     c.require(Scope.READ)
     complaint = find_complaint(c, complaint_id, queryset=_detail_queryset())
     if document_id == "receipt":
-        pdf, name = render.receipt(complaint), f"{complaint.number or complaint.pk}-receipt.pdf"
+        pdf, name = document_services.issue_receipt(complaint), f"{complaint.number or complaint.pk}-receipt.pdf"
     else:
         if not document_id.isdigit() or not 1 <= int(document_id) <= MAX_ID:
             raise problems.not_found()

@@ -148,6 +148,23 @@ class ConfirmForm(ComplaintForm):
     """An action without input: the button is the form."""
 
 
+class SignForm(ComplaintForm):
+    """RULES §23: the head signs the answer's PDF with NCALayer; the page's script puts the CMS (base64) here. A
+    signature made with another program may be uploaded instead (a .cms file of the PDF downloaded from this page)."""
+
+    signature = forms.CharField(required=False, widget=forms.HiddenInput)
+    signature_file = forms.FileField(
+        label=_("Or a signature file (.cms) made with another program"), required=False,
+        help_text=_("Sign the PDF of the answer downloaded from this page (detached CMS signature)."),
+    )
+
+    def cms(self) -> bytes | str | None:
+        upload = self.cleaned_data.get("signature_file")
+        if upload is not None:
+            return b"".join(upload.chunks())[: 2 * 1024 * 1024]
+        return self.cleaned_data.get("signature") or None
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Registration desk
 

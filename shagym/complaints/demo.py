@@ -11,7 +11,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from shagym import workdays
@@ -19,6 +21,7 @@ from shagym.accounts.models import User
 from shagym.directory.calendar import current_calendar
 from shagym.directory.models import Membership, Organisation, Service, Territory
 from shagym.directory.roles import Role
+from shagym.signatures import demo as demo_pki
 
 from . import services
 from .identifiers import make_bin, make_iin
@@ -292,11 +295,28 @@ def _build(slug: str, key: str, index: int, users: dict[str, User]) -> None:
                        due_date=timezone.localdate() + dt.timedelta(days=10), now=later())
 
 
+def load_pki() -> int:
+    """The demo's certification authority and a seal for every body (signatures.demo), made on the first start;
+    bodies without a BIN get a demo one, so the head's signature can be matched to the body. Returns seals made."""
+    for index, organisation in enumerate(Organisation.objects.filter(bin="").order_by("key")):
+        organisation.bin = make_bin(2001, 1 + index % 12, serial=900 + index)
+        organisation.save(update_fields=["bin"])
+    directory = Path(settings.PKI_DEMO_DIR)
+    ca = demo_pki.ensure_ca(directory)
+    bodies = [(o.key, o.name_ru, o.bin) for o in Organisation.objects.order_by("key")]
+    return demo_pki.ensure_seals(directory, ca, bodies, password=settings.SHAGYM_SEAL_PASSWORD or "demo-seal")
+
+
 def load(*, log: Callable[[str], None] = print) -> None:
     counts = load_reference()
     users = load_users()
-    created = load_complaints(users)
+    seals = load_pki()
+    # The sample history was "signed" before electronic signatures were required; new complaints and answers are
+    # signed by the demo users through the NCALayer double (manage.py ncalayer_double, started by scripts/start).
+    with override_settings(SHAGYM_APPLICANT_SIGNATURE="optional", SHAGYM_ANSWER_SIGNATURE="optional"):
+        created = load_complaints(users)
     log(
         f"Demo data: {counts['territories']} territories, {counts['organisations']} organisations, "
-        f"{counts['services']} services, {len(users)} users, {created} new sample complaints."
+        f"{counts['services']} services, {len(users)} users, {created} new sample complaints, {seals} new seals "
+        f"(demo CA in {settings.PKI_DEMO_DIR})."
     )

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from shagym.directory.models import Organisation, Service
+from shagym.signatures import verify as signature_verify
 
 from . import states
 from .states import (
@@ -407,3 +408,91 @@ class EventCursor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.position}"
+
+
+class SignatureQuerySet(models.QuerySet["Signature"]):
+    def update(self, **kwargs: Any) -> int:
+        raise TypeError("Signatures are kept as received.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise TypeError("Signatures are kept as received.")
+
+
+class Signature(models.Model):
+    """An electronic digital signature given with an action, kept with the event that recorded it: the applicant's
+    signature of the complaint (its filing) or the head's of the answer (the decision signed). The CMS, the
+    signer's certificate, the exact bytes signed, and the verification as it came out when the signature was
+    received (shagym.signatures.verify). Written in the action's transaction; never updated or deleted."""
+
+    class Purpose(models.TextChoices):
+        COMPLAINT = "complaint", _("the applicant's signature of the complaint")
+        ANSWER = "answer", _("the head's signature of the answer")
+
+    event = models.OneToOneField(ComplaintEvent, verbose_name=_("action"), on_delete=models.PROTECT,
+                                 related_name="signature")
+    purpose = models.CharField(_("what was signed"), max_length=12, choices=Purpose.choices)
+    content = models.BinaryField(_("signed content"), editable=False)
+    content_sha256 = models.CharField(_("SHA-256 of the signed content"), max_length=64, db_index=True)
+    cms = models.BinaryField(_("signature (CMS)"), editable=False)
+    certificate = models.BinaryField(_("certificate"), editable=False)
+    signer_name = models.CharField(_("signer"), max_length=300)
+    iin = models.CharField(_("IIN in the certificate"), max_length=12, blank=True)
+    bin = models.CharField(_("BIN in the certificate"), max_length=12, blank=True)
+    organisation = models.CharField(_("organisation in the certificate"), max_length=400, blank=True)
+    subject = models.TextField(_("certificate subject"))
+    issuer = models.TextField(_("certificate issuer"))
+    serial = models.CharField(_("certificate serial number"), max_length=80)
+    fingerprint = models.CharField(_("certificate SHA-256"), max_length=64)
+    valid_from = models.DateTimeField(_("certificate valid from"))
+    valid_to = models.DateTimeField(_("certificate valid to"))
+    algorithm = models.CharField(_("algorithm"), max_length=80)
+    signed_at = models.DateTimeField(_("signing time stated in the signature"), null=True, blank=True)
+    verified_at = models.DateTimeField(_("verified"))
+    outcome = models.CharField(_("verification"), max_length=20)
+    revocation = models.CharField(_("revocation"), max_length=20)
+    revocation_detail = models.CharField(_("revocation checked by"), max_length=500, blank=True)
+    verifier = models.CharField(_("verified by"), max_length=200)
+    detail = models.JSONField(_("verification record"), encoder=DjangoJSONEncoder, default=dict)
+
+    objects = SignatureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("electronic signature")
+        verbose_name_plural = _("electronic signatures")
+
+    def __str__(self) -> str:
+        return f"{self.signer_name} ({self.get_purpose_display()})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise TypeError("Signatures are kept as received.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise TypeError("Signatures are kept as received.")
+
+    @classmethod
+    def record(cls, event: ComplaintEvent, *, purpose: str, content: bytes,
+               verification: signature_verify.Verification) -> Signature:
+        signer = verification.signer
+        assert signer is not None, "only a verified signature is recorded"
+        return cls.objects.create(
+            event=event, purpose=purpose, content=content, content_sha256=verification.data_sha256,
+            cms=verification.cms, certificate=signer.certificate, signer_name=signer.common_name[:300],
+            iin=signer.iin[:12], bin=signer.bin[:12], organisation=signer.organisation[:400], subject=signer.subject,
+            issuer=signer.issuer, serial=signer.serial[:80], fingerprint=signer.fingerprint,
+            valid_from=signer.not_before, valid_to=signer.not_after, algorithm=verification.algorithm[:80],
+            signed_at=verification.signed_at, verified_at=verification.verified_at, outcome=verification.outcome,
+            revocation=verification.revocation, revocation_detail=verification.revocation_detail[:500],
+            verifier=verification.verifier[:200], detail=verification.as_json(),
+        )
+
+    @property
+    def outcome_label(self) -> str:
+        outcomes = signature_verify.Outcome
+        return str(outcomes(self.outcome).label) if self.outcome in outcomes.values else self.outcome
+
+    @property
+    def revocation_label(self) -> str:
+        states = signature_verify.Revocation
+        return str(states(self.revocation).label) if self.revocation in states.values else self.revocation

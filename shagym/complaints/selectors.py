@@ -422,7 +422,9 @@ def _start_of(day: dt.date) -> dt.datetime:
 
 def case_events(complaint: Complaint) -> QuerySet[ComplaintEvent]:
     """The history of a complaint already fetched through the access door."""
-    return complaint.events.select_related("actor").order_by("at", "pk")
+    # With the signature given at the event (the applicant's, the head's), without its large binary parts.
+    return (complaint.events.select_related("actor", "signature")
+            .defer("signature__content", "signature__cms", "signature__certificate").order_by("at", "pk"))
 
 
 def linked_complaints(user: User, complaint: Complaint) -> QuerySet[Complaint]:

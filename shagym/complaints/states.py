@@ -335,6 +335,9 @@ class Payload(Schema):
 @dataclass(frozen=True)
 class SubmitData(Payload):
     late: bool = False  # RULES §7: filed more than 3 months after the applicant learned of it
+    # RULES §3: how the applicant signed: "digital" (EDS, the Signature row of this event), "paper" (the clerk
+    # received it signed on paper), "" (the portal account only, where the setting allows it).
+    signed: str = ""
     parent_id: int | None = None  # RULES §24: the first-tier complaint of a second-tier one
 
 

@@ -23,3 +23,9 @@ def status_url(complaint: Complaint, *, access_code: str | None = None) -> str:
             query = urlencode({"number": complaint.number, "code": access_code})
             return absolute(reverse("status-check") + "?" + query)
         return absolute(reverse("cabinet-complaint", args=[complaint.pk]))
+
+
+def verify_url(number: str, language: str) -> str:
+    """The verification page of a document (its QR code), in the document's language."""
+    with translation.override(language):
+        return absolute(reverse("verify-document", args=[number]))

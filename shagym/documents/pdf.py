@@ -22,10 +22,15 @@ def qr_svg(data: str, *, scale: int = 3) -> SafeString:
     return mark_safe(svg)  # safe: segno builds the markup from the encoded data only
 
 
-def render_pdf(template_name: str, context: dict[str, Any], *, language: str | None = None) -> bytes:
-    """Render a template to PDF, in `language` if given (a complaint's documents are in its language)."""
+def render_pdf(template_name: str, context: dict[str, Any], *, language: str | None = None,
+               number: str | None = None, verify_url: str | None = None) -> bytes:
+    """Render a template to PDF, in `language` if given (a complaint's documents are in its language). With a
+    document `number`, the foot of the document carries it and a QR code of `verify_url`, its verification page.
+    The same input renders the same bytes (the head signs them; the page re-renders them to check)."""
     from weasyprint import HTML  # imported here: loading Pango is slow and only PDF work needs it
 
+    if number and verify_url:
+        context = {**context, "document_number": number, "verify_url": verify_url, "verify_qr": qr_svg(verify_url, scale=2)}
     with translation.override(language) if language else translation.override(translation.get_language()):
         html = render_to_string(template_name, {"LANGUAGE_CODE": language or translation.get_language(), **context})
     return HTML(string=html).write_pdf()

@@ -24,7 +24,7 @@ from shagym.directory import dates
 from shagym.directory.models import Organisation, OrganisationKind
 
 from . import pdf
-from .links import status_url
+from .links import status_url, verify_url
 from .models import Letter
 from .pdf import qr_svg
 
@@ -81,7 +81,12 @@ def issuer_of(event: ComplaintEvent) -> Organisation:
     return Organisation.objects.get(pk=event.old.holder_id or event.complaint.holder_id)
 
 
-def letter(kind: str, *, event: ComplaintEvent, issuer: Organisation, signer: User | None) -> tuple[bytes, str]:
+def _doc(document: str | None, language: str) -> dict[str, Any]:
+    return {"number": document, "verify_url": verify_url(document, language) if document else None}
+
+
+def letter(kind: str, *, event: ComplaintEvent, issuer: Organisation, signer: User | None,
+           document: str | None = None) -> tuple[bytes, str]:
     """The PDF of a letter issued with `event`, and to whom it is addressed."""
     complaint = event.complaint
     context = _common(complaint, issuer, signer, event.at)
@@ -115,21 +120,25 @@ def letter(kind: str, *, event: ComplaintEvent, issuer: Organisation, signer: Us
         context["draft"] = False
     else:  # pragma: no cover - the kinds are a closed list; the talon has its own function
         raise ValueError(kind)
-    return pdf.render_pdf(f"documents/pdf/{kind}.html", context, language=complaint.language), addressee
+    return pdf.render_pdf(f"documents/pdf/{kind}.html", context, language=complaint.language,
+                          **_doc(document, complaint.language)), addressee
 
 
-def answer(complaint: Complaint, *, text: AnswerText, signer: User | None, draft: bool) -> bytes:
-    """The answer as it reads: a draft (marked so) while written, or the letter as signed."""
-    signed_on = _local(complaint.decided_at) if not draft else None
+def answer(complaint: Complaint, *, text: AnswerText, signer: User | None, draft: bool, document: str | None = None,
+           signed_on: dt.date | None = None) -> bytes:
+    """The answer as it reads: a draft (marked so) while written, or the letter as signed (dated the day it is
+    signed: `signed_on`, or the decision's day)."""
+    signed_on = signed_on or (_local(complaint.decided_at) if not draft else None)
     context = _common(complaint, complaint.holder, signer, timezone.now())
     context.update(text.context(complaint))
     context["draft"] = draft
     if signed_on:
         context["date"] = signed_on
-    return pdf.render_pdf("documents/pdf/answer.html", context, language=complaint.language)
+    return pdf.render_pdf("documents/pdf/answer.html", context, language=complaint.language,
+                          **_doc(document, complaint.language))
 
 
-def talon(complaint: Complaint, *, issuer: Organisation, access_code: str | None) -> bytes:
+def talon(complaint: Complaint, *, issuer: Organisation, access_code: str | None, document: str | None = None) -> bytes:
     """RULES §5 (АППК 64(2)): the talon (number, date and time, surname, initials and position of the receiver)
     and the registration stamp text for the second copy or the covering letter (incoming number and date).
     The QR code opens the portal's status page (with the access code for a paper complaint)."""
@@ -146,10 +155,11 @@ def talon(complaint: Complaint, *, issuer: Organisation, access_code: str | None
         "status_url": url,
         "qr": qr_svg(url, scale=2),
     }
-    return pdf.render_pdf("documents/pdf/talon.html", context, language=complaint.language)
+    return pdf.render_pdf("documents/pdf/talon.html", context, language=complaint.language,
+                          **_doc(document, complaint.language))
 
 
-def receipt(complaint: Complaint) -> bytes:
+def receipt(complaint: Complaint, *, document: str | None = None) -> bytes:
     """The portal's receipt (RULES §5): number (or, before registration, the delivery reference and the expected
     registration day), date and time, the body, the due date, and a QR code to the complaint in the cabinet."""
     with translation.override(complaint.language):
@@ -163,7 +173,8 @@ def receipt(complaint: Complaint) -> bytes:
             "url": url,
             "printed_at": timezone.localtime(),
         }
-        return pdf.render_pdf("documents/pdf/receipt.html", context, language=complaint.language)
+        return pdf.render_pdf("documents/pdf/receipt.html", context, language=complaint.language,
+                              **_doc(document, complaint.language))
 
 
 def notice(
@@ -177,6 +188,7 @@ def notice(
     subject: str,
     body: str,
     legal_reference: str,
+    document: str | None = None,
 ) -> bytes:
     """A notification as a letter on paper (the print queue) or as the PDF an e-mail carries."""
     address = ""
@@ -193,4 +205,4 @@ def notice(
         "body": body,
         "legal_reference": legal_reference,
     }
-    return pdf.render_pdf("documents/pdf/notice.html", context, language=language)
+    return pdf.render_pdf("documents/pdf/notice.html", context, language=language, **_doc(document, language))

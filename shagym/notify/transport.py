@@ -14,7 +14,7 @@ from django.core.mail.message import make_msgid
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
-from shagym.documents import render, selectors
+from shagym.documents import selectors, services
 from shagym.documents.models import Letter
 
 from .gateways import GatewayError, PermanentError, sms_gateway
@@ -91,7 +91,8 @@ def ensure_document(message: Message) -> FieldFile:
     if message.document:
         return message.document
     complaint = message.complaint
-    pdf = render.notice(
+    pdf = services.issue_notice(
+        complaint=complaint,
         language=message.language,
         sender=message.sender,
         date=timezone.localtime(message.created_at).date(),

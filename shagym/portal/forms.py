@@ -464,6 +464,19 @@ class AddresseeForm(PortalForm):
 
 class SubmitForm(PortalForm):
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    # RULES §3: the applicant's EDS of the complaint's canonical content, put here by NCALayer (ncalayer.js), or a
+    # detached CMS signature file made with another program.
+    signature = forms.CharField(widget=forms.HiddenInput, required=False, max_length=200_000)
+    signature_file = forms.FileField(
+        label=_("Signature file (.cms) made with another program"), required=False,
+        help_text=_("A detached CMS signature of the content downloaded from this page."),
+    )
+
+    def cms(self) -> bytes | str | None:
+        upload = self.cleaned_data.get("signature_file")
+        if upload is not None:
+            return b"".join(upload.chunks())[: 2 * 1024 * 1024]
+        return self.cleaned_data.get("signature") or None
 
 
 class WithdrawForm(PortalForm):

@@ -7,6 +7,7 @@ urlpatterns = [
     path("help/", views.help_page, name="portal-help"),
     path("complaint/new/", views.complaint_start, name="complaint-start"),
     path("complaint/new/check/", views.complaint_check, name="complaint-check"),
+    path("complaint/new/content.json", views.complaint_content, name="complaint-content"),
     path("complaint/new/<slug:step>/", views.complaint_step, name="complaint-step"),
     path("complaint/<int:pk>/sent/", views.complaint_sent, name="complaint-sent"),
     path("cabinet/", views.cabinet, name="cabinet"),

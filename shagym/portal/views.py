@@ -3,6 +3,7 @@ Thin views: parse a form, call one service, redirect; a Refused from a service b
 
 from __future__ import annotations
 
+import base64
 import secrets
 from typing import Any, cast
 
@@ -20,14 +21,15 @@ from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_http_methods
 
 from shagym.accounts.models import User
-from shagym.complaints import access, attachments, public, selectors, services
+from shagym.complaints import access, attachments, public, selectors, services, signing
 from shagym.complaints.models import Complaint
 from shagym.complaints.states import AppealedAct, ApplicantKind, NotAllowed, Refused
-from shagym.documents import render as documents_render
 from shagym.documents import selectors as documents
+from shagym.documents import services as document_services
 from shagym.documents.models import Letter
 from shagym.notify import selectors as notify_selectors
 from shagym.notify import services as notify_services
+from shagym.signatures import verify as signature_verify
 
 from . import codes, forms, lookups, timeline, uploads
 from .shared import shared_for_anonymous
@@ -296,7 +298,7 @@ def complaint_check(request: AuthenticatedRequest) -> HttpResponse:
     """Check your answers, then submit. The idempotency key makes a double click or a retry return the same
     complaint."""
     if request.method == "POST":
-        form = forms.SubmitForm(request.POST)
+        form = forms.SubmitForm(request.POST, request.FILES)
         key = form.data.get("idempotency_key", "")
         filed = selectors.applicant_complaint_by_key(request.user, key) if key else None
         if filed is not None:
@@ -312,10 +314,15 @@ def complaint_check(request: AuthenticatedRequest) -> HttpResponse:
         else:
             files = wizard.draft.open_all(wizard.attachments)
             try:
-                complaint = services.submit_complaint(actor=request.user, data=wizard.complaint_input(),
-                                                      idempotency_key=wizard.key, attachments=files).complaint
+                data = wizard.complaint_input()
+                cms = form.cms()
+                # Verified here, before the service's transaction: the certification centre may be asked.
+                signature = signature_verify.verify(cms, _content(wizard, data)) if cms else None
+                complaint = services.submit_complaint(actor=request.user, data=data, idempotency_key=wizard.key,
+                                                      attachments=files, signature=signature).complaint
             except Refused as exc:
-                errors.append((_step_url(FIELD_STEP.get(exc.field or "", "who")) + "?from=check", exc.message))
+                href = "#sign" if exc.field == "signature" else _step_url(FIELD_STEP.get(exc.field or "", "who")) + "?from=check"
+                errors.append((href, exc.message))
             except (LookupError, NotAllowed):
                 errors.append((_step_url("addressee") + "?from=check",
                                gettext("Choose to whom you address the complaint again.")))
@@ -329,12 +336,44 @@ def complaint_check(request: AuthenticatedRequest) -> HttpResponse:
         summary = wizard.complaint_input()
     except LookupError:
         return redirect(_step_url("addressee"))
+    content = _content(wizard, summary)
+    individual = summary.applicant_kind == ApplicantKind.INDIVIDUAL
+    sign = {
+        "ncalayer": settings.SHAGYM_NCALAYER_URL, "content": base64.b64encode(content).decode(),
+        "iin": summary.iin if individual else "", "bin": "" if individual else summary.bin,
+        "required": signing.required("complaint"), "download": reverse("complaint-content"),
+        "button": gettext("Sign with NCALayer and submit"),
+        "intro": gettext("NCALayer opens: choose your signing key (RSA… or GOSTKNCA…) and enter its password. You "
+                         "sign exactly what is shown above and the files you attached."),
+        "legal": gettext("The complaint carries your signature (Administrative Procedural Code, Art. 93): on the "
+                         "portal, your electronic digital signature."),
+    }
     return render(request, "portal/wizard/check.html", {
-        "wizard": wizard, "data": summary, "addressee": wizard.addressee(), "errors": errors,
+        "wizard": wizard, "data": summary, "addressee": wizard.addressee(), "errors": errors, "sign": sign,
         "appealed_act_label": AppealedAct(summary.appealed_act).label,
         "late": services.filed_late(summary.learned_on, timezone.localdate()),
         "form": forms.SubmitForm(initial={"idempotency_key": wizard.key}),
     })
+
+
+def _content(wizard: Wizard, data: Any) -> bytes:
+    """What the applicant signs: the complaint's canonical content with its files' SHA-256 (complaints.signing)."""
+    return signing.complaint_content(data, [(str(a["name"]), str(a["sha256"])) for a in wizard.attachments])
+
+
+@login_required
+def complaint_content(request: AuthenticatedRequest) -> HttpResponse:
+    """The canonical content to sign, as a file: for an applicant who signs with another program than NCALayer."""
+    wizard = _load(request, "check")
+    if isinstance(wizard, HttpResponse):
+        return wizard
+    try:
+        data = wizard.complaint_input()
+    except LookupError:
+        return redirect(_step_url("addressee"))
+    response = HttpResponse(_content(wizard, data), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="complaint-to-sign.json"'
+    return response
 
 
 @login_required
@@ -420,7 +459,7 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
 @login_required
 def cabinet_talon(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     complaint = selectors.applicant_complaint(request.user, pk)
-    return _pdf(documents_render.receipt(complaint), f"talon-{complaint.number or complaint.pk}.pdf")
+    return _pdf(document_services.issue_receipt(complaint), f"talon-{complaint.number or complaint.pk}.pdf")
 
 
 @login_required

@@ -67,3 +67,33 @@ class DeadlineForm(forms.Form):
         if addressee == ADMINISTRATIVE:
             return 20
         return TERM_DAYS[term_type_for(addressee, public_service=True)]
+
+
+class VerifyForm(forms.Form):
+    """The verification page: the number printed on a document, or the file itself."""
+
+    MAX_MB = 20
+
+    number = forms.CharField(
+        label=_("Document number"), required=False, max_length=20,
+        help_text=_("Printed at the foot of the document, for example K7QM-3RTA-9XWE."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}),
+    )
+    file = forms.FileField(
+        label=_("Or the PDF file"), required=False,
+        help_text=_("The electronic copy you received (PDF). It is checked here and not kept."),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )
+
+    def clean_file(self):  # type: ignore[no-untyped-def]
+        upload = self.cleaned_data.get("file")
+        if upload is not None and upload.size > self.MAX_MB * 1024 * 1024:
+            raise forms.ValidationError(_("The file is larger than %(mb)s MB: it is not a document we issued.")
+                                        % {"mb": self.MAX_MB})
+        return upload
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        data = super().clean() or {}
+        if not data.get("number") and not data.get("file") and not self.errors:
+            raise forms.ValidationError(_("Enter the document number or choose the PDF file."))
+        return data

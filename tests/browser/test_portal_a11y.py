@@ -153,7 +153,7 @@ def test_every_portal_page_passes_axe_at_360px(live_server, page: Page):
     page.locator("input[name=addressee]").first.check()
     _continue(page)
     _scan(page, "check your answers", problems)
-    page.locator("form[data-once] button").click()
+    page.locator("form[data-once] button[type=submit]").click()
     _scan(page, "confirmation", problems)
 
     assert not problems, "\n".join(problems)

@@ -122,7 +122,7 @@ def test_new_applicant_files_a_complaint_in_kazakh_and_follows_it(live_server, p
     _continue(page)
     shot("portal-12-check-answers")
     _fits(page)
-    page.locator("form[data-once] button").click()
+    page.locator("form[data-once] button[type=submit]").click()
     expect(page).to_have_url(re.compile(r"/kk/complaint/\d+/sent/$"))
     shot("portal-13-confirmation")
     complaint = Complaint.objects.get()

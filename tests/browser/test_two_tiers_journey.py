@@ -91,7 +91,7 @@ def file_on_the_portal(page: Page, base: str, body: Organisation, addressee: str
     page.locator(f"{POST}:not([value=upload])").last.click()
     page.check(f"input[name=addressee][value='{addressee}']")
     page.locator(POST).last.click()
-    page.locator("form[data-once] button").click()
+    page.locator("form[data-once] button[type=submit]").click()
     expect(page).to_have_url(re.compile(r"/kk/complaint/\d+/sent/$"))
     return Complaint.objects.order_by("-pk").first()
 
@@ -171,7 +171,7 @@ def test_a_new_complaint_goes_through_both_tiers_in_kazakh(live_server, browser:
     applicant.set_input_files("#id_files", files=[{"name": "туу-туралы-куәлік.pdf", "mimeType": "application/pdf",
                                                    "buffer": portal_setup.PDF}])
     snap(applicant, "05-second-tier-form")
-    applicant.locator("form[data-once] button").click()
+    applicant.locator("form[data-once] button[type=submit]").click()
     expect(applicant).to_have_url(re.compile(r"/kk/complaint/\d+/sent/$"))
     second = Complaint.objects.get(parent=complaint)
     assert (second.reviewing_body, second.term_days, second.attachments.count()) == (almaty_office, 15, 1)
@@ -247,7 +247,7 @@ def test_the_office_asks_for_missing_content_and_the_citizen_uploads_a_file(live
     applicant.set_input_files("#id_files", files=[{"name": "бас-тарту-хаты.pdf", "mimeType": "application/pdf",
                                                    "buffer": portal_setup.PDF}])
     snap(applicant, "10-supply-with-a-file")
-    applicant.locator("form[data-once] button").click()
+    applicant.locator("form[data-once] button[type=submit]").click()
     applicant.wait_for_load_state()
     complaint.refresh_from_db()
     assert complaint.status == State.REGISTERED

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -20,7 +21,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from shagym import workdays
-from shagym.complaints import access, public, selectors, states
+from shagym.complaints import access, public, selectors, signing, states
 from shagym.complaints import services as lifecycle
 from shagym.complaints.models import Complaint
 from shagym.complaints.situation import situation_of
@@ -29,6 +30,7 @@ from shagym.directory import dates
 from shagym.directory.calendar import current_calendar
 from shagym.directory.roles import Role
 from shagym.documents import services as documents
+from shagym.signatures import verify as signature_verify
 
 from .. import forms
 from .. import services as desk
@@ -131,8 +133,8 @@ ACTIONS: dict[str, ActionSpec] = {
         _("Return the answer to the executor"), _("Return to the executor"), _("Answer to %(number)s returned."),
     ),
     "sign": ActionSpec(
-        Action.SIGN_DECISION, forms.ConfirmForm,
-        lambda u, c, d: lifecycle.sign_decision(actor=u, complaint=c),
+        Action.SIGN_DECISION, forms.SignForm,
+        lambda u, c, d: _sign(u, c, d),
         _("Approve and sign the answer"), _("Sign"), _("Answer to %(number)s signed. Have it delivered."),
         _("The answer letter is fixed as signed, in the language of the complaint."),
     ),
@@ -171,6 +173,17 @@ ACTIONS: dict[str, ActionSpec] = {
     ),
 }
 SLUG_OF = {spec.action: slug for slug, spec in ACTIONS.items()}
+
+def _sign(user: Any, complaint: Complaint, data: dict[str, Any]) -> Any:
+    """RULES §23: the answer as it will be issued (rendered here, before any lock; the same bytes the head's browser
+    signed), the head's signature of it verified (the certification centre may be asked), then the service."""
+    cms = data.get("_cms")
+    if cms is None:
+        return lifecycle.sign_decision(actor=user, complaint=complaint)
+    document = documents.answer_to_sign(complaint, signer=user)
+    return lifecycle.sign_decision(actor=user, complaint=complaint, document=document,
+                                   signature=signature_verify.verify(cms, document))
+
 
 # The order in which the next step is suggested: the first one available is the primary button.
 PRIORITY = [
@@ -268,6 +281,8 @@ def complaint_action(request: AuthenticatedRequest, pk: int, slug: str) -> HttpR
     posted = request.method == "POST"
     form = spec.form(request.POST if posted else None, request.FILES if posted else None, complaint=complaint, user=user)
     if request.method == "POST" and form.is_valid():
+        if isinstance(form, forms.SignForm):
+            form.cleaned_data["_cms"] = form.cms()
         try:
             event = spec.run(user, complaint, form.cleaned_data)
         except Refused as exc:
@@ -291,6 +306,19 @@ def complaint_action(request: AuthenticatedRequest, pk: int, slug: str) -> HttpR
                    next=safe_next(request, ""))
     if slug in {"sign", "return-draft"}:
         context["show_answer"] = True
+    if slug == "sign":
+        context["signing"] = {
+            "required": signing.required("answer"), "url": reverse("bo-answer-to-sign", args=[complaint.pk]),
+            "bin": complaint.holder.bin, "ncalayer": settings.SHAGYM_NCALAYER_URL,
+            "number": documents.answer_number(complaint), "download": reverse("bo-answer-to-sign", args=[complaint.pk]),
+            "button": gettext("Sign the answer with NCALayer and approve it"),
+            "intro": gettext("NCALayer opens: choose your signing key (issued to you as an official of this body) and "
+                             "enter its password. The answer is signed exactly as the PDF reads, then sealed by the "
+                             "body and issued."),
+            "legal": gettext("АППК Art. 101: the answer is a written act of the body signed by its head; an "
+                             "electronic document signed with an EDS equals a signed paper one (Law \"On electronic "
+                             "document and electronic digital signature\", Art. 7)."),
+        }
     if slug == "register":
         context["registration"] = _registration_preview(complaint)
     return render(request, "backoffice/action.html", context, status=200 if form.is_bound is False or not form.errors else 400)

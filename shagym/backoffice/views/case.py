@@ -36,6 +36,8 @@ from ..models import AnswerDraft
 from .actions import next_steps
 from .common import AuthenticatedRequest, staff_required, today_and_tomorrow
 
+SIGNED_ACTIONS = {Action.SUBMIT, Action.SIGN_DECISION}
+
 
 def _history(complaint: Complaint) -> list[dict[str, Any]]:
     """Each event with its actor and the details a reader needs, read from its typed payload; names resolved in two
@@ -65,6 +67,16 @@ def _history(complaint: Complaint) -> list[dict[str, Any]]:
             value = getattr(payload, key, None)
             if value not in (None, ""):
                 details.append((label, dates.numeric(value) if isinstance(value, dt.date) else value))
+        signed = getattr(payload, "signed", "")
+        if signed == "paper":
+            details.append((gettext("Signature"), gettext("signed on paper")))
+        signature = getattr(event, "signature", None) if event.action in SIGNED_ACTIONS else None
+        if signature is not None:
+            details.append((gettext("Electronic digital signature"), gettext(
+                "%(name)s (IIN %(iin)s, BIN %(bin)s), certificate of %(issuer)s: %(outcome)s; revocation: %(revocation)s")
+                % {"name": signature.signer_name, "iin": signature.iin or "—", "bin": signature.bin or "—",
+                   "issuer": signature.issuer,
+                   "outcome": signature.outcome_label, "revocation": signature.revocation_label}))
         if getattr(payload, "late", False):
             details.append((gettext("Filing term"), gettext("filed more than 3 months after the applicant learned of it")))
         before, after = event.old.due_date, event.new.due_date
@@ -171,6 +183,19 @@ def answer_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         raise Http404
     pdf = documents_render.answer(complaint, text=answer_text(complaint), signer=None, draft=True)
     return _pdf(pdf, f"{complaint.number}-answer-draft.pdf")
+
+
+@staff_required
+def answer_to_sign(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """RULES §23: the answer exactly as it will be issued if signed today: the bytes the head signs with NCALayer
+    (the sign page's script fetches them; a head signing with another program downloads them)."""
+    complaint = selectors.staff_complaint(request.user, pk)
+    if not access.may(request.user, complaint, Action.SIGN_DECISION) or complaint.status != State.AWAITING_SIGNATURE:
+        raise Http404
+    pdf = documents.answer_to_sign(complaint, signer=request.user)
+    response = _pdf(pdf, f"{complaint.number}-answer-{documents.answer_number(complaint)}.pdf")
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @staff_required

@@ -17,12 +17,13 @@ from shagym import workdays
 from shagym.directory.calendar import current_calendar
 from shagym.directory.models import Organisation, Service
 from shagym.directory.roles import Role
+from shagym.signatures.verify import Verification
 
-from .. import access, states
+from .. import access, signing, states
 from ..attachments import store_all as store_attachments
 from ..codes import new_code
 from ..identifiers import is_valid_bin, is_valid_iin
-from ..models import AppealedOfficial, Complaint, ComplaintEvent
+from ..models import AppealedOfficial, Complaint, ComplaintEvent, Signature
 from ..states import Action, ApplicantKind, Channel, NotAllowed, Refused, State, SubmitData
 from .common import local_date, now_or, record, scoped_key
 
@@ -218,13 +219,20 @@ def submit_complaint(
     idempotency_key: str | None = None,
     attachments: list[UploadedFile] | None = None,
     parent: Complaint | None = None,
+    signature: Verification | None = None,
     now: dt.datetime | None = None,
 ) -> ComplaintEvent:
     """File a complaint (RULES §1): on the portal by the applicant, or at the office by a clerk. Returns the filing
     event; its `complaint` is the new complaint.
 
     `holder` is the body that received it (default: the body addressed). A retried submission with the same
-    idempotency key returns the filing already made instead of a second one."""
+    idempotency key returns the filing already made instead of a second one.
+
+    RULES §3: on the portal the applicant signs the complaint's canonical content (signing.complaint_content) with
+    an EDS; `signature` is that signature, verified by the caller before this transaction (the verification may
+    ask the certification centre over the network). It must be valid, of exactly this content and files, and made
+    with the applicant's certificate (IIN, or the BIN of a legal entity); it is kept with the filing event. Whether
+    it is required is SHAGYM_APPLICANT_SIGNATURE. A paper complaint is signed on paper: its filing says so."""
     at = now_or(now)
     idempotency_key = scoped_key(actor, idempotency_key)
     if idempotency_key:
@@ -244,6 +252,15 @@ def submit_complaint(
             raise NotAllowed(Action.SUBMIT)
         received_by = actor
         roles = {Role.CLERK}
+    content = None
+    if data.channel == Channel.PORTAL and (signature is not None or signing.required("complaint")):
+        if signature is None:
+            raise Refused(gettext("Sign the complaint with your electronic digital signature (NCALayer) before "
+                                  "sending it."), field="signature")
+        content = signing.complaint_content(data, [signing.upload_digest(upload) for upload in attachments or []])
+        individual = data.applicant_kind == ApplicantKind.INDIVIDUAL
+        signing.check(signature, content=content, iin=data.iin if individual else "",
+                      bin="" if individual else data.bin, who=gettext("the applicant"))
     term_type = states.term_type_for(data.addressee_kind, public_service=data.public_service)
     complaint = Complaint(
         applicant_kind=data.applicant_kind,
@@ -298,8 +315,13 @@ def submit_complaint(
     )
     store_attachments(complaint=complaint, uploads=attachments or [])
     late = filed_late(data.learned_on, data.postmark_date or local_date(at))
-    return record(complaint, action=Action.SUBMIT, actor=actor, roles=roles, at=at, before=None,
-                  payload=SubmitData(late=late, parent_id=parent.pk if parent else None))
+    signed = "digital" if content is not None else "" if data.channel == Channel.PORTAL else "paper"
+    event = record(complaint, action=Action.SUBMIT, actor=actor, roles=roles, at=at, before=None,
+                   payload=SubmitData(late=late, parent_id=parent.pk if parent else None, signed=signed))
+    if content is not None:
+        assert signature is not None
+        Signature.record(event, purpose=Signature.Purpose.COMPLAINT, content=content, verification=signature)
+    return event
 
 
 @transaction.atomic

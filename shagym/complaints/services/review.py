@@ -9,9 +9,12 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext
 
-from .. import access
-from ..models import Complaint, ComplaintEvent
+from shagym.signatures.verify import Verification
+
+from .. import access, signing
+from ..models import Complaint, ComplaintEvent, Signature
 from ..states import (
     Action,
     AssignData,
@@ -135,12 +138,33 @@ def return_draft(*, actor: User, complaint: Complaint, comment: str, now: dt.dat
 
 
 @transaction.atomic
-def sign_decision(*, actor: User, complaint: Complaint, now: dt.datetime | None = None) -> ComplaintEvent:
-    """The head signs; the answer letter is issued from this event after commit (RULES §23)."""
+def sign_decision(
+    *, actor: User, complaint: Complaint, signature: Verification | None = None, document: bytes | None = None,
+    now: dt.datetime | None = None,
+) -> ComplaintEvent:
+    """The head signs; the answer letter is issued from this event after commit (RULES §23).
+
+    With an EDS: `document` is the answer's PDF as the head read it and `signature` the head's CMS signature of
+    those bytes, verified by the caller before this transaction. It must be valid, of exactly these bytes, and made
+    with a certificate of the body (its BIN); it is kept with the event and the answer letter is issued from these
+    very bytes, sealed. Whether it is required is SHAGYM_ANSWER_SIGNATURE (АППК Art. 101)."""
     at = now_or(now)
     lock(complaint)
-    return transition(complaint, Action.SIGN_DECISION, actor=actor, at=at,
-                      changes={"decided_at": at, "signed_by": actor}, payload=OutcomeData(outcome=complaint.outcome))
+    checked = check(complaint, Action.SIGN_DECISION, actor=actor, at=at)
+    if signature is not None or signing.required("answer"):
+        if signature is None or document is None:
+            raise Refused(gettext("Sign the answer with your electronic digital signature (NCALayer)."),
+                          field="signature")
+        body = complaint.holder
+        if not body.bin:
+            raise Refused(gettext("The body has no BIN in the directory, so the signature cannot be matched to it. "
+                                  "Ask the administrator to enter the BIN."), field="signature")
+        signing.check(signature, content=document, bin=body.bin, who=body.name_in(complaint.language))
+    event = checked.apply(changes={"decided_at": at, "signed_by": actor},
+                          payload=OutcomeData(outcome=complaint.outcome))
+    if signature is not None and document is not None:
+        Signature.record(event, purpose=Signature.Purpose.ANSWER, content=document, verification=signature)
+    return event
 
 
 @transaction.atomic

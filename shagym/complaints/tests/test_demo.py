@@ -24,3 +24,13 @@ def test_load_demo_twice_gives_the_same_data_and_every_state():
     assert {Role.CLERK, Role.HEAD, Role.EXECUTOR, Role.INSPECTOR, Role.ADMINISTRATOR} <= roles
     assert Complaint.objects.filter(overdue_since__isnull=False).exists()
     assert Complaint.objects.filter(parent__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_makes_its_ca_and_a_seal_for_every_body_once(settings):
+    demo.load(log=lambda line: None)
+    seals = settings.PKI_DEMO_DIR / "seals"
+    assert {p.stem for p in seals.glob("*.p12")} == set(Organisation.objects.values_list("key", flat=True)) | {"operator"}
+    assert not Organisation.objects.filter(bin="").exists()  # the head's signature is matched by the body's BIN
+    assert (settings.PKI_DEMO_DIR / "trust" / "root.pem").exists()
+    assert demo.load_pki() == 0

@@ -16,6 +16,7 @@ from shagym.complaints.states import Action, Channel, NotAllowed, Refused, State
 from shagym.complaints.tests.factories import UserFactory, complaint_input, member
 from shagym.directory.roles import Role
 from shagym.documents import pdf as pdf_module
+from shagym.documents import seal as seal_module
 from shagym.documents import services as documents
 from shagym.documents.models import Letter
 
@@ -210,8 +211,22 @@ def render_spy(monkeypatch):
     return calls
 
 
+@pytest.fixture
+def seal_spy(monkeypatch):
+    """The same for each seal applied: sealing signs the whole file and must not happen under a lock either."""
+    calls: list[bool] = []
+    real = seal_module.apply
+
+    def spy(*args, **kwargs):
+        calls.append(connection.in_atomic_block)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(seal_module, "apply", spy)
+    return calls
+
+
 @pytest.mark.django_db(transaction=True)
-def test_no_pdf_is_rendered_inside_a_transaction_on_any_desk_path(render_spy, settings, tmp_path):
+def test_no_pdf_is_rendered_inside_a_transaction_on_any_desk_path(render_spy, seal_spy, sealed, settings, tmp_path):
     """Real commits (a transactional test): every action that issues a letter renders it only after its transaction
     has committed and released the row. A renderer called under the lock would record True."""
     from django.utils import timezone
@@ -252,6 +267,7 @@ def test_no_pdf_is_rendered_inside_a_transaction_on_any_desk_path(render_spy, se
                      Letter.Kind.ANSWER, Letter.Kind.REDIRECT}
     assert len(render_spy) == Letter.objects.count() == 7  # two talons
     assert not any(render_spy), "a PDF was rendered inside a transaction"
+    assert len(seal_spy) == 7 and not any(seal_spy), "a PDF was sealed inside a transaction"
 
 
 @pytest.mark.django_db(transaction=True)
