@@ -11,10 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, Value
 from django.utils import timezone
 
 from shagym import workdays
@@ -22,8 +23,8 @@ from shagym.complaints.models import Complaint, ComplaintEvent
 from shagym.complaints.states import ANSWERED_STATES, OPEN_STATES, SATISFYING_OUTCOMES, Outcome, State
 from shagym.directory.calendar import current_calendar
 
-from .measures import APPEALED_MEASURES, MAIN_MEASURES, NAMES, vector
-from .models import KEY, Fact, Rebuild, Tally
+from .measures import APPEALED_MEASURES, DAY_NAMES, MAIN_MEASURES, MAIN_WITH_DAYS, NAMES, vector
+from .models import KEY, BodyMonth, Fact, Rebuild, ServiceMonth, Tally
 
 # The complaint's columns a fact is made of (and nothing personal).
 FIELDS = ("id", "received_at", "reviewing_body_id", "respondent_id", "parent_id", "service_id", "channel",
@@ -116,51 +117,85 @@ def derive(row: dict[str, Any], days: WorkingDays) -> dict[str, Any]:
     }
 
 
-Key = tuple[dt.date, int, int, str, str]
+Key = tuple[Any, ...]
 
 
-def contributions(fact: Any) -> dict[Key, dict[str, int]]:
-    """What a fact row adds to the tallies, by cell: its own measures to its reviewing body, the second-tier measures
-    to the body whose answer is appealed."""
+@dataclass(frozen=True)
+class Grain:
+    """A summary table: its key columns (each a fact column; for the second-tier measures "body" is the body whose
+    answer is appealed) and whether it holds the histogram of working days to answer."""
+
+    model: type[Tally] | type[BodyMonth] | type[ServiceMonth]
+    key: tuple[str, ...]
+    days: bool
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return NAMES + DAY_NAMES if self.days else NAMES
+
+    @property
+    def main(self) -> tuple[Any, ...]:
+        return MAIN_WITH_DAYS if self.days else MAIN_MEASURES
+
+
+GRAINS = (
+    Grain(Tally, KEY, days=False),
+    Grain(BodyMonth, ("month", "body"), days=True),
+    Grain(ServiceMonth, ("month", "service"), days=True),
+)
+
+
+def _key(fact: Any, grain: Grain, *, appealed: bool = False) -> Key:
+    return tuple(getattr(fact, "appealed_body" if appealed and name == "body" else name) for name in grain.key)
+
+
+def contributions(fact: Any, grain: Grain = GRAINS[0]) -> dict[Key, dict[str, int]]:
+    """What a fact row adds to a summary table, by cell: its own measures to its reviewing body, the second-tier
+    measures to the body whose answer is appealed."""
     cells: dict[Key, dict[str, int]] = defaultdict(dict)
-    cells[(fact.month, fact.body, fact.service, fact.channel, fact.addressee_kind)].update(vector(fact, MAIN_MEASURES))
+    cells[_key(fact, grain)].update(vector(fact, grain.main))
     if fact.second_tier:
-        appealed = cells[(fact.month, fact.appealed_body, fact.service, fact.channel, fact.addressee_kind)]
+        appealed = cells[_key(fact, grain, appealed=True)]
         for name, n in vector(fact, APPEALED_MEASURES).items():
             appealed[name] = appealed.get(name, 0) + n
     return cells
 
 
-def difference(old: Any | None, new: Any | None) -> list[tuple[Key, dict[str, int]]]:
-    """The change to the tallies when a fact row goes from `old` to `new` (either may be None), cells in key order."""
+def difference(old: Any | None, new: Any | None, grain: Grain = GRAINS[0]) -> list[tuple[Key, dict[str, int]]]:
+    """The change to a summary table when a fact row goes from `old` to `new` (either may be None), in key order."""
     cells: dict[Key, dict[str, int]] = defaultdict(dict)
     for fact, sign in ((old, -1), (new, 1)):
         if fact is None:
             continue
-        for key, counts in contributions(fact).items():
+        for key, counts in contributions(fact, grain).items():
             cell = cells[key]
             for name, n in counts.items():
                 cell[name] = cell.get(name, 0) + sign * n
     changed = [(key, {n: v for n, v in counts.items() if v}) for key, counts in cells.items()]
-    return sorted((item for item in changed if item[1]), key=lambda item: (item[0][0], *item[0][1:]))
+    return sorted((item for item in changed if item[1]), key=lambda item: item[0])
 
 
-def add_to_tallies(changes: Sequence[tuple[Key, dict[str, int]]]) -> None:
-    """Add counts to the tally cells (made when missing), in the order given: always key order, so two transactions
-    never wait for each other's cells in a circle."""
+def add_to_tallies(changes: Sequence[tuple[Key, dict[str, int]]], grain: Grain = GRAINS[0]) -> None:
+    """Add counts to the cells of a summary table (made when missing), in the order given: always key order, and the
+    tables always in the same order, so two transactions never wait for each other's cells in a circle."""
     if not changes:
         return
     qn = connection.ops.quote_name
-    table = qn(Tally._meta.db_table)
-    columns = (*KEY, *NAMES)
+    table = qn(grain.model._meta.db_table)
+    columns = (*grain.key, *grain.names)
     sql = (
         f"INSERT INTO {table} ({', '.join(qn(c) for c in columns)}) VALUES ({', '.join(['%s'] * len(columns))}) "
-        f"ON CONFLICT ({', '.join(qn(c) for c in KEY)}) DO UPDATE SET "
-        + ", ".join(f"{qn(c)} = {table}.{qn(c)} + excluded.{qn(c)}" for c in NAMES)
+        f"ON CONFLICT ({', '.join(qn(c) for c in grain.key)}) DO UPDATE SET "
+        + ", ".join(f"{qn(c)} = {table}.{qn(c)} + excluded.{qn(c)}" for c in grain.names)
     )
-    params: list[list[Any]] = [[*key, *(counts.get(name, 0) for name in NAMES)] for key, counts in changes]
+    params: list[list[Any]] = [[*key, *(counts.get(name, 0) for name in grain.names)] for key, counts in changes]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
+
+
+def _apply(old: Fact | None, new: Fact) -> None:
+    for grain in GRAINS:
+        add_to_tallies(difference(old, new, grain), grain)
 
 
 def _advisory_lock(*, exclusive: bool) -> None:
@@ -199,12 +234,12 @@ def refresh(complaint_id: int) -> list[Fact]:
                 assert row is not None
                 new = Fact(**derive(row, days))
             else:
-                add_to_tallies(difference(None, new))
+                _apply(None, new)
                 return [new]
         if _same(old, new):
             return []
         new.save(force_update=True)
-        add_to_tallies(difference(old, new))
+        _apply(old, new)
         return [new]
 
 
@@ -244,30 +279,47 @@ def _count(measure: Any) -> Count:
 
 
 def build_tallies(*, batch: int = 5000) -> int:
-    """Make every tally cell from the fact rows (the tallies must be empty). Returns the cells made."""
-    cells: dict[Key, dict[str, int]] = defaultdict(dict)
-    main = Fact.objects.order_by().values(*KEY).annotate(**{m.name: _count(m) for m in MAIN_MEASURES})
-    appealed = (
-        Fact.objects.filter(second_tier=True).order_by()
-        .values("month", "service", "channel", "addressee_kind", cell_body=F("appealed_body"))
-        .annotate(**{m.name: _count(m) for m in APPEALED_MEASURES})
-    )
-    for rows, measures in ((main, MAIN_MEASURES), (appealed, APPEALED_MEASURES)):
-        for row in rows.iterator(chunk_size=batch):
-            key: Key = (row["month"], row["body"] if "body" in row else row["cell_body"], row["service"],
-                        row["channel"], row["addressee_kind"])
-            cell = cells[key]
-            for m in measures:
-                cell[m.name] = cell.get(m.name, 0) + row[m.name]
-    made = [Tally(**dict(zip(KEY, key, strict=True)), **counts) for key, counts in cells.items()]
-    Tally.objects.bulk_create(made, batch_size=batch)
-    return len(made)
+    """Make every cell of the summary tables from the fact rows, in the database (INSERT ... SELECT ... GROUP BY; the
+    second-tier measures added to their cells by an upsert). The tables must be empty. Returns the cells made."""
+    qn = connection.ops.quote_name
+    made = 0
+    for grain in GRAINS:
+        table = qn(grain.model._meta.db_table)
+        zeros = {m.name: Value(0) for m in APPEALED_MEASURES}
+        main = Fact.objects.order_by().values(*grain.key).annotate(**{m.name: _count(m) for m in grain.main}, **zeros)
+        sql, params = main.query.sql_with_params()
+        columns = ", ".join(qn(c) for c in (*grain.key, *(m.name for m in grain.main), *zeros))
+        with connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {table} ({columns}) {sql}", params)
+        appealed = (
+            Fact.objects.filter(second_tier=True).order_by()
+            .values(**{f"cell_{name}": F("appealed_body") if name == "body" else F(name) for name in grain.key})
+            .annotate(**{m.name: _count(m) for m in APPEALED_MEASURES}, **{m.name: Value(0) for m in grain.main})
+        )
+        sql, params = appealed.query.sql_with_params()
+        names = [m.name for m in APPEALED_MEASURES]
+        everything = [*names, *(m.name for m in grain.main)]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} ({', '.join(qn(c) for c in (*grain.key, *everything))}) {sql} "
+                f"ON CONFLICT ({', '.join(qn(c) for c in grain.key)}) DO UPDATE SET "
+                + ", ".join(f"{qn(c)} = {table}.{qn(c)} + excluded.{qn(c)}" for c in names),
+                params,
+            )
+        made += grain.model.objects.count()
+    return made
 
 
-def facts_from_complaints(days: WorkingDays, *, chunk: int = 5000) -> Iterable[dict[str, Any]]:
-    rows = Complaint.objects.order_by().values(*FIELDS)
-    for row in rows.iterator(chunk_size=chunk):
-        yield derive(row, days)
+def facts_from_complaints(days: WorkingDays, *, chunk: int = 5000) -> Iterable[list[dict[str, Any]]]:
+    """The fact rows of every complaint, in batches read by primary key (plain queries, not a cursor held open: the
+    batch is written with COPY on the same connection before the next is read)."""
+    last = 0
+    while True:
+        rows = list(Complaint.objects.filter(pk__gt=last).order_by("pk").values(*FIELDS)[:chunk])
+        if not rows:
+            return
+        last = rows[-1]["id"]
+        yield [derive(row, days) for row in rows]
 
 
 def rebuild(*, log: Callable[[str], None] | None = None) -> tuple[int, int]:
@@ -279,11 +331,13 @@ def rebuild(*, log: Callable[[str], None] | None = None) -> tuple[int, int]:
         _advisory_lock(exclusive=True)
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute(f"TRUNCATE {Fact._meta.db_table}, {Tally._meta.db_table}")
+                tables = ", ".join([Fact._meta.db_table, *(grain.model._meta.db_table for grain in GRAINS)])
+                cursor.execute(f"TRUNCATE {tables}")
         else:
-            Tally.objects.all().delete()
+            for grain in GRAINS:
+                grain.model.objects.all().delete()
             Fact.objects.all().delete()
-        facts = write_facts(facts_from_complaints(days))
+        facts = sum(write_facts(batch) for batch in facts_from_complaints(days))
         say(f"{facts} fact rows")
         cells = build_tallies()
         say(f"{cells} tally cells")

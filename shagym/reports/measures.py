@@ -28,12 +28,20 @@ class Measure:
     field: str | None = None  # None: every row
     value: Any = True
     attribution: str = MAIN
+    at_least: bool = False  # the field is at least the value (else equal to it)
 
     def q(self) -> Q:
-        return Q() if self.field is None else Q(**{self.field: self.value})
+        if self.field is None:
+            return Q()
+        return Q(**{f"{self.field}__gte" if self.at_least else self.field: self.value})
 
     def holds(self, row: Any) -> bool:
-        return self.field is None or getattr(row, self.field) == self.value
+        if self.field is None:
+            return True
+        found = getattr(row, self.field)
+        if self.at_least:
+            return found is not None and found >= self.value
+        return bool(found == self.value)
 
 
 MEASURES: tuple[Measure, ...] = (
@@ -53,8 +61,17 @@ MEASURES: tuple[Measure, ...] = (
     Measure("second_tier_upheld", "upheld", attribution=APPEALED),
 )
 NAMES: tuple[str, ...] = tuple(m.name for m in MEASURES)
+# Working days from registration to the answer, as a histogram (the monthly tables by body and by service): one
+# column per day up to DAYS_OPEN_ENDED - 1, and one for that many or more.
+DAYS_OPEN_ENDED = 31
+DAYS: tuple[Measure, ...] = (
+    *(Measure(f"days_{n:02d}", "review_days", n) for n in range(DAYS_OPEN_ENDED)),
+    Measure(f"days_{DAYS_OPEN_ENDED:02d}", "review_days", DAYS_OPEN_ENDED, at_least=True),
+)
+DAY_NAMES: tuple[str, ...] = tuple(m.name for m in DAYS)
 BY_NAME = {m.name: m for m in MEASURES}
 MAIN_MEASURES = tuple(m for m in MEASURES if m.attribution == MAIN)
+MAIN_WITH_DAYS = MAIN_MEASURES + DAYS
 APPEALED_MEASURES = tuple(m for m in MEASURES if m.attribution == APPEALED)
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
-from .measures import NAMES
+from .measures import DAY_NAMES, NAMES
 
 
 class Fact(models.Model):
@@ -48,7 +48,8 @@ class Fact(models.Model):
         indexes = [
             models.Index(fields=["month", "body"], name="fact_month_body"),
             # Overdue now: open complaints whose due date has passed.
-            models.Index(fields=["open_due", "body"], condition=Q(open_due__isnull=False), name="fact_open_due"),
+            models.Index(fields=["open_due", "month", "body"], condition=Q(open_due__isnull=False),
+                         name="fact_open_due"),
             # Working days to answer, read as a histogram per period and bodies.
             models.Index(fields=["month", "body", "review_days"], condition=Q(review_days__isnull=False),
                          name="fact_review_days"),
@@ -87,8 +88,40 @@ class Rebuild(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M}: {self.facts} facts, {self.cells} cells"
 
 
-# One integer column per measure (received, answered, on_time, status_closed, ...): see measures.py.
+class BodyMonth(models.Model):
+    """The same counts per month and reviewing body only, with the histogram of working days to answer: what a
+    dashboard without a service, channel or addressee filter reads (a year of the country is a few thousand rows)."""
+
+    month = models.DateField()
+    body = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["month", "body"], name="bodymonth_cell")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} body {self.body}"
+
+
+class ServiceMonth(models.Model):
+    """The same counts per month and public service (0: none named), for the open data's table by service."""
+
+    month = models.DateField()
+    service = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["month", "service"], name="servicemonth_cell")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} service {self.service}"
+
+
+# One integer column per measure (received, answered, on_time, status_closed, ...): see measures.py; the tables by
+# body and by service also hold the histogram of working days to answer (days_00 ... days_31).
 for _name in NAMES:
-    Tally.add_to_class(_name, models.IntegerField(default=0))
+    for _model in (Tally, BodyMonth, ServiceMonth):
+        _model.add_to_class(_name, models.IntegerField(default=0))
+for _name in DAY_NAMES:
+    for _model in (BodyMonth, ServiceMonth):
+        _model.add_to_class(_name, models.IntegerField(default=0))
 
 KEY = ("month", "body", "service", "channel", "addressee_kind")

@@ -25,8 +25,8 @@ from shagym.complaints.models import Recommendation
 from shagym.complaints.states import RecommendationState
 from shagym.directory.roles import Role
 
-from .measures import NAMES
-from .models import Fact, Tally
+from .measures import DAY_NAMES, DAYS_OPEN_ENDED, NAMES
+from .models import BodyMonth, Fact, ServiceMonth, Tally
 
 if TYPE_CHECKING:
     from shagym.accounts.models import User
@@ -226,8 +226,15 @@ def _sum_all() -> dict[str, Sum]:
     return {name: Sum(name) for name in NAMES}
 
 
-def _tallies(filters: ReportFilter, bodies: frozenset[int] | None) -> QuerySet[Tally]:
-    return _narrow(Tally.objects.order_by(), filters, bodies)
+def fine(filters: ReportFilter) -> bool:
+    """A filter the monthly table by body cannot answer: by service, channel or addressee."""
+    return bool(filters.service or filters.channel or filters.addressee_kind)
+
+
+def _tallies(filters: ReportFilter, bodies: frozenset[int] | None) -> QuerySet[Any]:
+    """The cells to add up: by month and body (a few thousand a year), or by every filter when one is chosen."""
+    model = Tally if fine(filters) else BodyMonth
+    return _narrow(model.objects.order_by(), filters, bodies)
 
 
 def _facts(filters: ReportFilter, bodies: frozenset[int] | None) -> QuerySet[Fact]:
@@ -279,31 +286,40 @@ class Dashboard:
 
 
 def dashboard(filters: ReportFilter, scope: Scope, tree: selectors.BodyTree, *, day: dt.date | None = None) -> Dashboard:
-    """Every figure of the dashboard, in six queries over the summary tables and recommendations."""
+    """Every figure of the dashboard, in five queries over the summary tables and recommendations (six with a
+    service, channel or addressee filter, or when the 90th percentile is beyond the histogram's last column)."""
     day = day or today()
     bodies = chosen_bodies(filters, scope, tree)
     tallies = _tallies(filters, bodies)
     facts = _facts(filters, bodies)
+    coarse = not fine(filters)
     by_body: dict[int, Counts] = defaultdict(Counts)
-    for row in tallies.values("body").annotate(**_sum_all()):
+    histogram: dict[int, int] = defaultdict(int)
+    sums = NAMES + DAY_NAMES if coarse else NAMES
+    for row in tallies.values("body").annotate(**{name: Sum(name) for name in sums}):
         by_body[row["body"]].add(row)
-    for row in facts.filter(open_due__lt=day).values("body").annotate(n=Count("pk")):
+        if coarse:
+            for days, name in enumerate(DAY_NAMES):
+                histogram[days] += row[name] or 0
+    months: dict[dt.date, Counts] = {month: Counts() for month in filters.months}
+    for row in facts.filter(open_due__lt=day).values("month", "body").annotate(n=Count("pk")):
         by_body[row["body"]].overdue += row["n"]
+        months.setdefault(row["month"], Counts()).overdue += row["n"]
     for body, row in _recommendations(filters, bodies, day=day).items():
         counts = by_body[body]
         counts.recommendations += row["issued"]
         counts.recommendations_executed += row["executed"]
         counts.recommendations_on_time += row["on_time"]
         counts.recommendations_overdue += row["overdue"]
-    months: dict[dt.date, Counts] = {month: Counts() for month in filters.months}
     for row in tallies.values("month").annotate(**{name: Sum(name) for name in TREND_MEASURES}):
         months.setdefault(row["month"], Counts()).add(row)
-    for row in facts.filter(open_due__lt=day).values("month").annotate(n=Count("pk")):
-        months.setdefault(row["month"], Counts()).overdue += row["n"]
-    histogram = {
-        row["review_days"]: row["n"]
-        for row in facts.filter(review_days__isnull=False).values("review_days").annotate(n=Count("pk"))
-    }
+    histogram = {days: n for days, n in histogram.items() if n}
+    if not coarse or (percentile(histogram, 0.9) or 0) >= DAYS_OPEN_ENDED:
+        # Exact from the fact rows: a fine filter, or answers beyond the histogram's last column.
+        histogram = {
+            row["review_days"]: row["n"]
+            for row in facts.filter(review_days__isnull=False).values("review_days").annotate(n=Count("pk"))
+        }
     total = Counts()
     by_region: dict[int | None, Counts] = defaultdict(Counts)
     for body, counts in by_body.items():
@@ -399,13 +415,15 @@ def open_data(filters: ReportFilter, tree: selectors.BodyTree, *, dimensions: It
                                                                                               "service")) -> list[OpenTable]:
     """The public aggregates: counts per month, region, body and service (only what the tallies hold, so the page
     reads a few thousand cells; the region's come from the body's query). Small counts are suppressed by the caller."""
-    tallies = _tallies(filters, None)
+    by_body = _tallies(filters, None)
+    by_service = _narrow(ServiceMonth.objects.order_by(), filters, None)
     grouped: dict[str, list[dict[str, Any]]] = {}
     tables = []
     for dimension in dimensions:
         group = "body" if dimension == "region" else dimension
         if group not in grouped:
-            grouped[group] = list(tallies.values(group).annotate(**_sum_all()))
+            cells = by_service if group == "service" else by_body
+            grouped[group] = list(cells.values(group).annotate(**_sum_all()))
         counts: dict[Any, Counts] = defaultdict(Counts)
         for row in grouped[group]:
             key = tree.region.get(row["body"]) if dimension == "region" else row[group]
