@@ -82,6 +82,10 @@ def production_env(database_url: str) -> dict[str, str]:
         # web); the rows wait in the table.
         SHAGYM_TASKS_BACKEND="django_tasks_db.DatabaseBackend",
         SHAGYM_EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
+        # The bench's clients have no NCALayer: signatures optional (a signature's check costs the filing about
+        # 30 ms in-process, measured by bench/web.py's separate line "signature check").
+        SHAGYM_APPLICANT_SIGNATURE="optional",
+        SHAGYM_ANSWER_SIGNATURE="optional",
         SHAGYM_STATUS_CHECK_ATTEMPTS="1000000",  # the bench asks again and again from one address
         SHAGYM_API_RATE_PER_ADDRESS="100000000",
         SHAGYM_API_RATE_PER_KEY="100000000",
@@ -378,6 +382,35 @@ print(n / float(sys.argv[1]))
 """
 
 
+SIGNATURE_CHECK = r"""
+import tempfile, time, statistics
+from pathlib import Path
+from django.test import override_settings
+from shagym.signatures import verify
+from shagym.signatures.testing import TestPKI
+pki = TestPKI.make()
+trust = pki.write_trust(Path(tempfile.mkdtemp()) / "trust")
+person = pki.person("900517300011")
+content = b'{"complaint": "' + b"x" * 4000 + b'"}'
+signature = person.sign(content)
+with override_settings(SHAGYM_TRUST_DIR=str(trust), SHAGYM_REVOCATION_TIMEOUT=0.2):
+    verify.verify(signature, content)
+    samples = []
+    for _ in range(20):
+        start = time.perf_counter(); result = verify.verify(signature, content); samples.append(time.perf_counter() - start)
+assert result.ok, result
+print(statistics.median(samples) * 1000)
+"""
+
+
+def signature_check(env: dict[str, str]) -> float:
+    """One applicant's signature checked in-process (chain to the roots; revocation unreachable on loopback)."""
+    try:
+        return float(manage(env, "shell", "-c", SIGNATURE_CHECK).strip().splitlines()[-1])
+    except (SystemExit, ValueError):
+        return float("nan")
+
+
 def submit_in_process(env: dict[str, str], processes: int, duration: int) -> float:
     argv = [str(VENV / "python"), str(ROOT / "manage.py"), "shell", "-c", SUBMIT_LOOP.replace("sys.argv[1]", str(duration))]
     running = [subprocess.Popen(argv, env=env, cwd=ROOT, stdout=subprocess.PIPE, text=True) for _ in range(processes)]
@@ -619,6 +652,7 @@ def main() -> None:
     finally:
         server.stop()
 
+    signed = signature_check(env)
     single = submit_in_process(env, 1, args.duration)
     double = submit_in_process(env, 2, args.duration)
     # The database's ceiling at the same concurrency: one pgbench client against one process, two against two.
@@ -632,6 +666,7 @@ def main() -> None:
     if peer:
         results.append(("django-helpdesk public ticket form (peer)", f"{peer.per_second:8.2f} tickets/s     p50 "
                         f"{peer.p50:6.0f} ms  p95 {peer.p95:6.0f} ms  p99 {peer.p99:6.0f} ms", "1.00"))
+    results.append(("signature check of a filing, in-process", f"{signed:8.1f} ms", "-"))
     results.append(("submit service in-process, 1 process", f"{single:8.1f} /s", f"{single / ceiling1:.2f} of pgbench"))
     results.append(("pgbench: the same rows, 1 client (ceiling)", f"{ceiling1:8.1f} tx/s", "1.00"))
     results.append(("submit service in-process, 2 processes", f"{double:8.1f} /s", f"{double / ceiling2:.2f} of pgbench"))
