@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "shagym.reports",
     "shagym.documents",
     "shagym.webhooks",
+    "shagym.dossier",
     "shagym.api",
     "shagym.portal",
     "shagym.backoffice",
