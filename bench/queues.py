@@ -82,7 +82,7 @@ def staff(bodies: list[Organisation]) -> dict[int, dict[str, list[int]]]:
             people.append(("inspector", Role.INSPECTOR))
         for name, role in people:
             user = User(username=f"bench-{body.key}-{name}", first_name=name.title(), last_name=body.key,
-                        password="!")  # unusable password
+                        password="!")  # nosec B106 # "!" is Django's unusable-password mark
             new_users.append(user)
             roles.append((user, body, role))
     User.objects.bulk_create(new_users, batch_size=1000)
@@ -123,7 +123,7 @@ def defaults() -> dict[str, object]:
 
 
 def load(count: int, *, seed: int = 5) -> None:
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # nosec B311 # made-up data, reproducible by its seed
     bodies = list(Organisation.objects.order_by("pk"))
     people = staff(bodies)
     services_ids = list(Service.objects.values_list("pk", flat=True)) or [None]
