@@ -1,7 +1,7 @@
 """The database's side of the append-only history (migrations 0002 and 0007): the one legitimate way to empty it.
 
 Only `manage.py flush` (the tests' reset between transactional tests, or an owner emptying a development database on
-purpose) may remove events. It runs inside `purge_allowed()`: on PostgreSQL that sets shagym.purge_history for the
+purpose) and a bench emptying its own database (bench/reports.py) may remove events. It runs inside `purge_allowed()`: on PostgreSQL that sets shagym.purge_history for the
 connection, which the TRUNCATE trigger accepts from the tables' owner only (the application's role has no TRUNCATE
 privilege anyway); on SQLite the trigger on DELETE asks shagym_history_locked(), registered here on each connection."""
 
