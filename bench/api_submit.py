@@ -123,7 +123,7 @@ def start_gunicorn(env: dict[str, str], port: int, workers: int, threads: int) -
     )
     for _ in range(200):
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/openapi.json", timeout=1).read()
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/openapi.json", timeout=1).read()  # nosec B310 # our server
             return process
         except OSError:
             time.sleep(0.1)

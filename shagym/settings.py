@@ -45,7 +45,7 @@ SECRET_KEY = os.environ.get("SHAGYM_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("Set SHAGYM_SECRET_KEY (or SHAGYM_DEBUG=1 for development).")
-    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
+    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # nosec B105 # debug only; production refuses it
 ALLOWED_HOSTS = envlist("SHAGYM_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = envlist("SHAGYM_CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = os.environ.get("SHAGYM_SITE_URL", "http://127.0.0.1:8000")
@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "shagym.reports",
     "shagym.documents",
     "shagym.webhooks",
+    "shagym.dossier",
     "shagym.api",
     "shagym.portal",
     "shagym.backoffice",
@@ -283,6 +284,7 @@ if SHAGYM_EGOV_OIDC_CLIENT_ID:
     except ImportError as exc:
         raise ImproperlyConfigured("The eGov OpenID Connect login needs django-allauth[socialaccount].") from exc
     INSTALLED_APPS.append("allauth.socialaccount.providers.openid_connect")
+    _OIDC_CLIENT_AUTH = "client_secret_post"  # how the client authenticates at the token endpoint (not a secret)
     SOCIALACCOUNT_PROVIDERS["openid_connect"] = {
         "OAUTH_PKCE_ENABLED": True,
         "APPS": [
@@ -291,7 +293,7 @@ if SHAGYM_EGOV_OIDC_CLIENT_ID:
                 "name": os.environ.get("SHAGYM_EGOV_OIDC_NAME", "eGov"),
                 "client_id": SHAGYM_EGOV_OIDC_CLIENT_ID,
                 "secret": _oidc_secret,
-                "settings": {"server_url": _oidc_server, "token_auth_method": "client_secret_post"},
+                "settings": {"server_url": _oidc_server, "token_auth_method": _OIDC_CLIENT_AUTH},
             }
         ],
     }

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import xml.etree.ElementTree as ET
+import xml.etree.ElementTree as ET  # nosec B405 # only builds XML to send (Element, tostring); never parses
 from collections.abc import Callable
 from typing import Any
 

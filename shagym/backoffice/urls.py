@@ -23,6 +23,7 @@ urlpatterns = [
     path("complaints/<int:pk>/answer.pdf", case.answer_pdf, name="bo-answer-pdf"),
     path("complaints/<int:pk>/answer-to-sign.pdf", case.answer_to_sign, name="bo-answer-to-sign"),
     path("complaints/<int:pk>/talon/", case.talon, name="bo-talon"),
+    path("complaints/<int:pk>/dossier.zip", case.dossier, name="bo-dossier"),
     path("complaints/<int:pk>/do/<slug:slug>/", actions.complaint_action, name="bo-action"),
     path("attachments/<int:pk>/", case.attachment, name="bo-attachment"),
     path("letters/<int:pk>/", case.letter, name="bo-letter"),

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -229,6 +230,23 @@ def get_complaint_for_user(user: User | None, pk: int) -> Complaint:
     complaint = Complaint.objects.select_related("holder", "reviewing_body", "respondent", "service").filter(pk=pk).first()
     if complaint is None or not can_read(user, complaint):
         raise Http404
+    return complaint
+
+
+def may_export_dossier(user: User | None, complaint: Complaint) -> bool:
+    """Issue 13: the complaint's whole file (every event, letter, attachment, message and delivery; shagym.dossier) is
+    exported by the staff of the body that holds it, the body answerable for the file. Inspectors read every body's
+    case but export only what their own authority holds; a body the complaint has left keeps its letters, not the
+    file; the applicant reads his letters and notices in the cabinet (the file also carries the body's internal steps)."""
+    return complaint.holder_id in organisation_ids(user)
+
+
+def get_dossier_complaint(user: User | None, pk: int) -> Complaint:
+    """The complaint, if the user may export its file: 404 if the user cannot read it at all, 403 if he reads it
+    (an inspector of another authority) but does not hold it."""
+    complaint = get_complaint(user, pk)
+    if not may_export_dossier(user, complaint):
+        raise PermissionDenied
     return complaint
 
 

@@ -29,7 +29,7 @@ from .models import Complaint
 from .states import AddresseeKind, AppealedAct, ApplicantKind, Channel, State
 
 REFERENCE = Path(__file__).resolve().parent.parent / "directory" / "demo" / "reference.json"
-DEMO_PASSWORD = "demo-12345"
+DEMO_PASSWORD = "demo-12345"  # nosec B105 # the demo users' published password (README)
 
 # username, first name, surname, position, [(organisation key, role)]
 DEMO_USERS = [

@@ -30,6 +30,8 @@ class ReadableFileBackend(BaseEmailBackend):
                 f"To: {', '.join(message.to)}",
                 f"Subject: {message.subject}",
                 f"Date: {timezone.localtime():%d.%m.%Y %H:%M:%S}",
+                # Message-ID, the notice's id and language: which message this is, as a real mail server sees it.
+                *(f"{name}: {value}" for name, value in message.extra_headers.items()),
                 "",
                 message.body,
             ]

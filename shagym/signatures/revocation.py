@@ -62,7 +62,9 @@ def fetch(cert: asn1_x509.Certificate, issuer: asn1_x509.Certificate, *, timeout
         info.problems.append("the certificate names no OCSP responder and no CRL")
         return info
     for url in ocsp_urls:
-        request = ocsp.OCSPRequestBuilder().add_certificate(leaf, parent, hashes.SHA1()).build()
+        # RFC 6960's CertID names the certificate by SHA-1 hashes of its issuer: an identifier responders expect,
+        # not a signature or a password hash.
+        request = ocsp.OCSPRequestBuilder().add_certificate(leaf, parent, hashes.SHA1()).build()  # nosec B303
         try:
             answer = requests.post(url, data=request.public_bytes(serialization.Encoding.DER), timeout=timeout,
                                    headers={"Content-Type": "application/ocsp-request"})

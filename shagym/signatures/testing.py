@@ -15,7 +15,7 @@ from typing import Any
 
 from . import pki
 
-SEAL_PASSWORD = "test-seal"
+SEAL_PASSWORD = "test-seal"  # nosec B105 # the test CA's seals, made and thrown away by the tests
 
 Handler = Callable[[bytes], tuple[int, str, bytes]]  # request body -> (status, content type, body)
 

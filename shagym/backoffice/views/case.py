@@ -4,6 +4,8 @@ and the documents printed from it (talon, answer, letters)."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import tempfile
 from typing import Any
 
 from django.contrib import messages
@@ -29,12 +31,15 @@ from shagym.documents import selectors as document_selectors
 from shagym.documents import services as documents
 from shagym.documents.models import Letter
 from shagym.documents.render import AnswerText
+from shagym.dossier import export as dossier_export
 from shagym.notify import selectors as notify_selectors
 
 from .. import notices
 from ..models import AnswerDraft
 from .actions import next_steps
 from .common import AuthenticatedRequest, staff_required, today_and_tomorrow
+
+logger = logging.getLogger(__name__)
 
 SIGNED_ACTIONS = {Action.SUBMIT, Action.SIGN_DECISION}
 
@@ -129,6 +134,7 @@ def case(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         # Issue 6, item 4: a channel that failed is flagged at the top; every notice is logged below.
         "delivery_problems": notices.delivery_problems(complaint),
         "notify_messages": list(notify_selectors.messages_for_complaint(complaint)),
+        "can_export_dossier": access.may_export_dossier(user, complaint),
     }
     return render(request, "backoffice/case.html", context)
 
@@ -224,4 +230,19 @@ def attachment(request: AuthenticatedRequest, pk: int) -> FileResponse:
     response = FileResponse(handle, as_attachment=True, filename=item.name, content_type=item.content_type)
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@staff_required
+def dossier(request: AuthenticatedRequest, pk: int) -> FileResponse:
+    """Issue 13: the case file as a ZIP with its SHA-256 manifest, for the staff of the body holding the complaint
+    (access.get_dossier_complaint: 404 for a complaint out of reach, 403 for a reader who does not hold it)."""
+    complaint = access.get_dossier_complaint(request.user, pk)
+    # Attachments make it large: kept in memory up to 32 MB, then in a temporary file that goes when it is sent.
+    out = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)  # noqa: SIM115 (FileResponse closes it)
+    exported = dossier_export.write(complaint, out, exported_by=request.user)
+    out.seek(0)
+    logger.info("Case file of complaint %s exported by user %s", complaint.pk, request.user.pk)
+    response = FileResponse(out, as_attachment=True, filename=exported.filename, content_type="application/zip")
+    response["Cache-Control"] = "private, no-store"
     return response

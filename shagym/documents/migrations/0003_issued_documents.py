@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('complaints', '0007_signatures'),
+        ('complaints', '0008_signatures'),
         ('directory', '0002_service_authority'),
         ('documents', '0002_letters_from_backoffice'),
     ]

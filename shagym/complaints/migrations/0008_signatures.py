@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('complaints', '0006_delivery_reference'),
+        ('complaints', '0007_history_cannot_be_rewritten'),
     ]
 
     operations = [
