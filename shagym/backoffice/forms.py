@@ -728,7 +728,7 @@ class SearchForm(StaffForm):
     region = RegionChoiceField(label=_("Region"), queryset=Territory.objects.none(), required=False,
                                empty_label=_("any"))
     addressee = forms.ChoiceField(label=_("Addressed to"), required=False)
-    answer = forms.ChoiceField(label=_("Answer"), required=False, choices=[
+    answer = forms.ChoiceField(label=pgettext_lazy("search filter", "Answer"), required=False, choices=[
         ("", _("any")), ("answered", _("answered")), ("on_time", _("answered on time")),
         ("late", _("answered late")), ("merits", _("decided on the merits or satisfied by the appealed body")),
         ("decided", _("decided on the merits")),
