@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
+import ipaddress
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -139,6 +142,36 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The test database is a file, not memory: in a shared in-memory database a second writer is refused at once
     # ("table is locked") instead of waiting its turn, so concurrency tests could not race as production does.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test.sqlite3")}
+# Behind PgBouncer in transaction pooling (deploy/pgbouncer), a connection to the server is ours only for one
+# transaction: a cursor held open across transactions (Django's .iterator() outside a transaction makes a WITH HOLD
+# cursor) would land on another client's connection, so Django must fetch in chunks instead. Prepared statements have
+# the same problem; Django's psycopg 3 backend does not make any (prepare_threshold is None) unless
+# OPTIONS["prepare_threshold"] is set, which this setting refuses. The session's time zone is the one SET Django may
+# send; PgBouncer replays it on every server connection it hands us (it tracks TimeZone), and none is sent when the
+# role's default is UTC (ALTER ROLE shagym SET timezone TO 'UTC', as deploy/README says).
+SHAGYM_DB_PGBOUNCER = envbool("SHAGYM_DB_PGBOUNCER", False)
+if SHAGYM_DB_PGBOUNCER:
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("SHAGYM_DB_PGBOUNCER=1 needs DATABASE_URL to point at PostgreSQL (through PgBouncer).")
+    if DATABASES["default"].get("OPTIONS", {}).get("prepare_threshold") is not None:
+        raise ImproperlyConfigured("SHAGYM_DB_PGBOUNCER=1: prepared statements do not survive transaction pooling.")
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+# A read replica for the reports (shagym.reports: the fact rows and monthly tallies read by the dashboards, the ranking,
+# the exports and the open data). Everything else, and every read inside a transaction, stays on the primary
+# (shagym.dbrouter). Off unless set; the tests use it as a mirror of the primary.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=True,
+    )
+    if DATABASES["replica"]["ENGINE"] != DATABASES["default"]["ENGINE"]:
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL must be the same kind of database as DATABASE_URL.")
+    if SHAGYM_DB_PGBOUNCER:
+        DATABASES["replica"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["shagym.dbrouter.ReportsReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -157,8 +190,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
-STORAGES = {
+# collectstatic writes here; in production nginx serves /static/ from this folder (deploy/nginx/shagym.conf).
+STATIC_ROOT = Path(os.environ.get("SHAGYM_STATIC_ROOT", BASE_DIR / "var" / "static"))
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": os.environ.get(
@@ -169,6 +203,47 @@ STORAGES = {
 if DEBUG:
     STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
 MEDIA_ROOT = Path(os.environ.get("SHAGYM_MEDIA_ROOT", BASE_DIR / "var" / "media"))
+# Media: the attachments, the letters the worker prints, the API's uploads and the complaint form's drafts. With several
+# application servers they must be on one store every server reaches: a shared folder (`file`, SHAGYM_MEDIA_ROOT on
+# NFS or the like) or an S3-compatible bucket (`s3`, through django-storages). Either way nothing is served from it
+# directly: every file goes out through a view that asks the access door (shagym.complaints.access), so the bucket
+# stays private (no ACL on the objects, no public links).
+SHAGYM_MEDIA_STORAGE = os.environ.get("SHAGYM_MEDIA_STORAGE", "file")
+if SHAGYM_MEDIA_STORAGE not in {"file", "s3"}:
+    raise ImproperlyConfigured(f"SHAGYM_MEDIA_STORAGE must be 'file' or 's3', not {SHAGYM_MEDIA_STORAGE!r}")
+if SHAGYM_MEDIA_STORAGE == "s3":
+    if not (importlib.util.find_spec("storages") and importlib.util.find_spec("boto3")):
+        raise ImproperlyConfigured("SHAGYM_MEDIA_STORAGE=s3 needs django-storages[s3]: pip install 'shagym[s3]'.")
+    _bucket = os.environ.get("SHAGYM_S3_BUCKET", "")
+    if not _bucket:
+        raise ImproperlyConfigured("SHAGYM_MEDIA_STORAGE=s3: set SHAGYM_S3_BUCKET.")
+    _addressing = os.environ.get("SHAGYM_S3_ADDRESSING_STYLE", "") or None
+    if _addressing not in {None, "auto", "path", "virtual"}:
+        raise ImproperlyConfigured(
+            f"SHAGYM_S3_ADDRESSING_STYLE must be 'auto', 'path' or 'virtual', not {_addressing!r}")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": _bucket,
+            # An S3-compatible store (MinIO, Ceph, a provider in Kazakhstan: personal data stays in the country, Law
+            # "On personal data and its protection" Art. 12(2)); empty for AWS itself.
+            "endpoint_url": os.environ.get("SHAGYM_S3_ENDPOINT_URL", "") or None,
+            "region_name": os.environ.get("SHAGYM_S3_REGION", "") or None,
+            # Empty: boto3's own chain (AWS_ACCESS_KEY_ID..., an instance role).
+            "access_key": os.environ.get("SHAGYM_S3_ACCESS_KEY_ID", "") or None,
+            "secret_key": os.environ.get("SHAGYM_S3_SECRET_ACCESS_KEY", "") or None,
+            "location": os.environ.get("SHAGYM_S3_PREFIX", "").strip("/"),
+            "addressing_style": _addressing,
+            "signature_version": "s3v4",
+            # Private objects; a link, if one were ever made, expires in five minutes.
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            # A name already taken gets a suffix, as on a disk: a file is never replaced under a record that points
+            # at it.
+            "file_overwrite": False,
+        },
+    }
 
 # The cache holds the rate-limit counters, the calendar's version, the navigation counts and (with Redis) the
 # sessions. In production it must be shared by every process: Redis (SHAGYM_CACHE=redis, SHAGYM_REDIS_URL; no
@@ -213,6 +288,22 @@ SESSION_COOKIE_SECURE = envbool("SHAGYM_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# Behind a reverse proxy (deploy/nginx/shagym.conf): the addresses of the proxies in front of the application, IPs or
+# networks, comma-separated. Only a request that comes from one of them may say who the client is (X-Forwarded-For)
+# and that it came over HTTPS (X-Forwarded-Proto); from anyone else both headers are dropped before any view reads
+# them (shagym.proxy). The client's address counts the wrong access codes of the status check, the API's requests
+# per address and allauth's sign-in attempts. Empty: the application faces the clients itself.
+SHAGYM_TRUSTED_PROXIES = envlist("SHAGYM_TRUSTED_PROXIES", [])
+for _proxy in SHAGYM_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"SHAGYM_TRUSTED_PROXIES: {_proxy!r} is not an IP address or network") from exc
+if SHAGYM_TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# First, so that nothing reads the headers before they are checked.
+MIDDLEWARE.insert(0, "shagym.proxy.ProxyHeadersMiddleware")
 
 LOGGING = {
     "version": 1,
