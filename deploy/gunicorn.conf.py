@@ -49,8 +49,7 @@ proc_name = f"shagym-{instance}"
 accesslog = os.environ.get("SHAGYM_GUNICORN_ACCESS_LOG", "-")  # "-": standard output (journald, docker logs)
 errorlog = os.environ.get("SHAGYM_GUNICORN_ERROR_LOG", "-")
 loglevel = os.environ.get("SHAGYM_GUNICORN_LOG_LEVEL", "info")
-# instance, client (from nginx's X-Forwarded-For), time, request, status, bytes, duration in ms, user agent, worker.
+# instance, client (from nginx's X-Forwarded-For), [time], request, status, bytes, duration in ms, user agent, <pid>.
 access_log_format = (
-    instance.replace("%", "%%")
-    + ' %({x-forwarded-for}i)s [%(t)s] "%(r)s" %(s)s %(B)s %(M)sms "%(a)s" pid=%(p)s'
+    instance.replace("%", "%%") + ' %({x-forwarded-for}i)s %(t)s "%(r)s" %(s)s %(B)s %(M)sms "%(a)s" %(p)s'
 )

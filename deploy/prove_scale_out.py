@@ -334,6 +334,15 @@ workers = collections.Counter()
 for task in DBTaskResult.objects.filter(enqueued_at__gte=base["time"]).only("worker_ids"):
     for worker in task.worker_ids:
         workers[worker] += 1
+def spread(values):
+    values = sorted(values)
+    if not values:
+        return None
+    return {"p50": values[len(values) // 2], "p95": values[min(len(values) - 1, int(len(values) * 0.95))],
+            "max": values[-1], "n": len(values)}
+waits = [(t.finished_at - t.enqueued_at).total_seconds() for t in tasks if t.finished_at]
+sweeps = DBTaskResult.objects.filter(task_path="shagym.notify.tasks.sweep", enqueued_at__gte=base["time"],
+                                     finished_at__isnull=False)
 messages = Message.objects.filter(pk__gt=base["message"])
 deliveries = Delivery.objects.filter(message__in=messages)
 by_status = collections.Counter(f"{d.medium}:{d.status}" for d in deliveries)
@@ -347,6 +356,10 @@ print(json.dumps({
     "events_without_task": events.exclude(pk__in=list(per_event)).count(),
     "publish_failed": tasks.filter(status="FAILED").count(), "publish_done": tasks.filter(status="SUCCESSFUL").count(),
     "tasks_by_worker": dict(workers),
+    "publish_wait": spread(waits),
+    "sweep_run": spread([(t.finished_at - t.started_at).total_seconds() for t in sweeps if t.started_at]),
+    "email_after": spread([(d.sent_at - d.message.created_at).total_seconds()
+                           for d in deliveries.filter(medium="email", status="sent").select_related("message")]),
     "messages": messages.count(), "deliveries": dict(by_status),
     # Every e-mail sent from the start of the run on (the sweep may also retry or remind about older messages).
     "email_sent": {str(d.message_id): d.reference
@@ -377,7 +390,8 @@ class Mailbox:
 
 @dataclass
 class Hit:
-    at: float
+    at: float  # sent, seconds into the load
+    end: float  # answered or failed
     method: str
     path: str
     status: int
@@ -417,6 +431,7 @@ class Applicant:
         self.filed: list[int] = []
         self.session_key = ""
         self.relogins = 0
+        self.resent = 0
 
     def raw(self, method: str, path: str, body: bytes | None = None,
             headers: dict[str, str] | None = None) -> tuple[int, str, bytes]:
@@ -432,18 +447,44 @@ class Applicant:
         except (OSError, http.client.HTTPException) as exc:
             self.connection.close()
             self.connection = None
-            self.recorder.add(Hit(at, method, label, 0, type(exc).__name__))
+            self.recorder.add(Hit(at, self.recorder.now(), method, label, 0, type(exc).__name__))
             raise Failed(f"{method} {path}: {exc!r}") from exc
         for name, value in response.getheaders():
             if name.lower() == "set-cookie":
                 cookie, rest = value.split("=", 1)
                 self.cookies[cookie] = rest.split(";", 1)[0]
-        self.recorder.add(Hit(at, method, label, response.status))
+        self.recorder.add(Hit(at, self.recorder.now(), method, label, response.status))
         return response.status, response.getheader("Location") or "", content
+
+    def send(self, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, str, bytes]:
+        """POST, and once more if the server died under it (502): what a person does with the button. The steps of
+        the form store their answers again; the submit carries its idempotency key, so it files nothing twice."""
+        try:
+            status, location, content = self.raw("POST", path, body, headers)
+        except Failed:
+            status, location, content = 0, "", b""
+        if status in (0, 502, 503, 504):
+            self.resent += 1
+            time.sleep(0.5)
+            status, location, content = self.raw("POST", path, body, headers)
+        return status, location, content
+
+    def fetch(self, path: str) -> tuple[int, str, bytes]:
+        """GET, and once more if the answer broke off or the server died under it: a person reloads the page. (nginx
+        passes a GET to the other server itself, unless the first had already begun to answer.)"""
+        try:
+            status, location, content = self.raw("GET", path)
+        except Failed:
+            status, location, content = 0, "", b""
+        if status in (0, 502, 503, 504):
+            self.resent += 1
+            time.sleep(0.5)
+            status, location, content = self.raw("GET", path)
+        return status, location, content
 
     def get(self, path: str) -> str:
         for _ in range(5):
-            status, location, content = self.raw("GET", path)
+            status, location, content = self.fetch(path)
             if status in (301, 302, 303) and location:
                 if "/accounts/login/" in location and "/accounts/login/" not in path:
                     raise SessionLost(path)
@@ -471,7 +512,7 @@ class Applicant:
         else:
             body = urllib.parse.urlencode(fields, doseq=True).encode()
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-        status, location, content = self.raw("POST", path, body, headers)
+        status, location, content = self.send(path, body, headers)
         if status not in (302, 303):
             raise Failed(f"POST {path}: {status} {content[:200]!r}")
         if "/accounts/login/" in location and "/accounts/login/" not in path:
@@ -510,7 +551,7 @@ class Applicant:
         if not key:
             raise Failed("no idempotency key on the check page")
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
-        status, location, _ = self.raw("POST", f"{base}/check/", urllib.parse.urlencode(
+        status, location, _ = self.send(f"{base}/check/", urllib.parse.urlencode(
             {"csrfmiddlewaretoken": token.group(1) if token else "", "idempotency_key": key.group(1)}).encode(),
             {"Origin": self.origin, "Referer": f"{self.origin}{base}/check/",
              "Content-Type": "application/x-www-form-urlencoded"})
@@ -525,7 +566,7 @@ class Applicant:
         page = self.get(f"/kk/cabinet/{pk}/")
         link = re.search(rf'href="(/kk/cabinet/{pk}/files/\d+/)"', page)
         if link:
-            status, _, content = self.raw("GET", link.group(1))
+            status, _, content = self.fetch(link.group(1))
             if status != 200 or content != PDF:
                 raise Failed(f"attachment of {pk}: {status}, {len(content)} bytes")
         self.get(f"/kk/status/?number={urllib.parse.quote(ids['number'])}&code={urllib.parse.quote(ids['code'])}")
@@ -729,8 +770,9 @@ def main() -> None:
         for thread in threads:
             thread.start()
         time.sleep(max(0.0, args.kill_at - recorder.now()))
-        processes.kill("gunicorn-a", signal.SIGKILL)
         timeline["killed"] = recorder.now()
+        processes.kill("gunicorn-a", signal.SIGKILL)
+        timeline["dead"] = recorder.now()  # the kernel has closed its sockets: nothing more reaches A
         say(f"Load: {args.clients} applicants for {args.duration} s; server A killed (SIGKILL) at "
             f"{timeline['killed']:.1f} s")
         time.sleep(max(0.0, timeline["killed"] + args.down - recorder.now()))
@@ -801,7 +843,10 @@ def report(args: argparse.Namespace, recorder: Recorder, timeline: dict[str, flo
                 checked[marks[mark.group(1)]].add(name)
     total = sum(served.values())
     for name, count in served.items():
-        say(f"  server {name.upper()}: {count} requests ({count / max(1, total):.0%})")
+        times = sorted(int(ms) for ms in re.findall(r" (\d+)ms ", (WORK / f"gunicorn-{name}.access.log").read_text()))
+        say(f"  server {name.upper()}: {count} requests ({count / max(1, total):.0%}); time in the application per "
+            f"request p50 {times[len(times) // 2]} ms, p95 {times[int(len(times) * 0.95)]} ms, "
+            f"mean {sum(times) / len(times):.0f} ms")
     nginx_lines = (WORK / "nginx" / "access.log").read_text().splitlines()
     upstream_of = {f"127.0.0.1:{p}": n for n, p in (("A", _port(WORK / "nginx" / "upstream.conf", 0)),
                                                      ("B", _port(WORK / "nginx" / "upstream.conf", 1)))}
@@ -836,22 +881,26 @@ def report(args: argparse.Namespace, recorder: Recorder, timeline: dict[str, flo
     for start in range(0, len(row), 4):
         say("   " + "  ".join(row[start:start + 4]))
 
-    # Errors, and when.
+    # Errors, and when: a request is in the kill window if it was still running when A died, or was sent before A
+    # was back and had settled.
     hits = recorder.hits
     window = (timeline["killed"], timeline["back"] + 5)
     errors = [h for h in hits if h.status == 0 or h.status >= 400]
-    in_window = [h for h in errors if window[0] <= h.at <= window[1]]
+    in_window = [h for h in errors if h.end >= window[0] and h.at <= window[1]]
+    in_flight = [h for h in in_window if h.at <= timeline["dead"] and h.end >= timeline["killed"]]
     say()
     say(f"== Errors seen by the applicants ({len(hits)} requests in {timeline['end']:.0f} s, "
         f"{len(hits) / max(1.0, timeline['end']):.1f} req/s through nginx)")
     say(f"  errors: {len(errors)} ({len(errors) / max(1, len(hits)):.2%}); in the kill window "
-        f"{window[0]:.1f}-{window[1]:.1f} s: {len(in_window)}; outside it: {len(errors) - len(in_window)}")
+        f"{window[0]:.1f}-{window[1]:.1f} s: {len(in_window)}, of which requests A had taken when it died "
+        f"({timeline['killed']:.2f}-{timeline['dead']:.2f} s): "
+        f"{len(in_flight)}; other errors: {len(errors) - len(in_flight)}")
     for hit in errors[:10]:
-        say(f"    {hit.at:6.1f} s  {hit.method} {hit.path} -> {hit.status or hit.error}")
-    by_method = collections.Counter(h.method for h in errors)
-    say(f"  by method: {dict(by_method)} (nginx passes a GET that failed on A to B; a POST that A had begun is "
-        "not repeated)")
-
+        say(f"    sent {hit.at:5.1f} s, failed {hit.end:5.1f} s  {hit.method} {hit.path} -> {hit.status or hit.error}")
+    say("  nginx passes a request on to B when A refuses it or dies before answering (GET always, POST if A never "
+        "got it); a request A was answering at the instant it died cannot be: its answer had begun, or it was a POST "
+        f"A had taken. The applicant then reloaded or pressed the button again: {sum(a.resent for a in applicants)} "
+        "requests sent again.")
     say()
     say("== Sessions")
     both = sum(1 for servers in checked.values() if servers == {"a", "b"})
@@ -878,6 +927,14 @@ def report(args: argparse.Namespace, recorder: Recorder, timeline: dict[str, flo
             if worker_id in text:
                 names[worker_id] = side.upper()
     say("  tasks run by each worker: " + ", ".join(f"worker {names.get(w, w[:8])}: {n}" for w, n in workers.items()))
+    if wait := figures["publish_wait"]:
+        say(f"  from an action's commit to its publication done (queue wait and run): p50 {wait['p50']:.2f} s, "
+            f"p95 {wait['p95']:.2f} s, max {wait['max']:.2f} s")
+    if sweep := figures["sweep_run"]:
+        say(f"  sweeps run: {sweep['n']}, each p50 {sweep['p50']:.2f} s, max {sweep['max']:.2f} s")
+    if mail := figures["email_after"]:
+        say(f"  from a message written to its e-mail accepted by SMTP: p50 {mail['p50']:.2f} s, "
+            f"p95 {mail['p95']:.2f} s, max {mail['max']:.2f} s")
 
     say()
     say("== Messages, sent once")
@@ -898,10 +955,9 @@ def report(args: argparse.Namespace, recorder: Recorder, timeline: dict[str, flo
     say()
     say("== PgBouncer (transaction pooling)")
     gunicorns = 2 * args.workers
-    say(f"  during the load, at most: {pool['clients']} client connections (2 x {args.workers} gunicorn workers and "
-        f"2 task workers keep one each: {gunicorns + 2}; more while A's dead connections were cleared), served by "
-        f"at most {pool['servers']} server connections to PostgreSQL ({pool['busy']} busy at once); clients "
-        f"waiting for one: at most {pool['waiting']}")
+    say(f"  during the load, at most {pool['clients']} client connections (2 x {args.workers} gunicorn workers and "
+        f"2 task workers keep one each: {gunicorns + 2}), served by at most {pool['servers']} server connections to "
+        f"PostgreSQL ({pool['busy']} busy at once); clients waiting for one: at most {pool['waiting']}")
     for row in stats:
         if row.get("database") == database.path.lstrip("/"):
             say(f"  transactions {row['total_xact_count']}, queries {row['total_query_count']} through the pooler; "
@@ -912,8 +968,8 @@ def report(args: argparse.Namespace, recorder: Recorder, timeline: dict[str, flo
         all(ok for _label, ok, _detail in checks),
         served["a"] > 0 and served["b"] > 0,
         kept == len(applicants), both == len(applicants),
-        len(errors) == len(in_window),
-        figures["complaints"] == filed or figures["complaints"] >= filed,
+        len(in_flight) == len(errors),
+        figures["complaints"] == filed == figures["complaints_by_load_users"],
         figures["events_with_more_than_one_task"] == 0 and figures["events_without_task"] == 0,
         not duplicates and not missing and not unexpected,
         not pending.get("tasks") and not pending.get("deliveries"),

@@ -460,8 +460,8 @@ if not 0 <= SHAGYM_DIGEST_HOUR <= 23:
 # ---- API v1, webhooks and Open311 (shagym.api, shagym.webhooks): issue 11 ----
 # Operational limits, not legal parameters: they protect the service and its partners. 0 turns a rate limit off.
 
-# Requests per window per API key, and per client address (REMOTE_ADDR: behind a reverse proxy, have it set the
-# client's address, e.g. gunicorn --forwarded-allow-ips); over it, 429 with Retry-After.
+# Requests per window per API key, and per client address (REMOTE_ADDR; behind nginx the client's own, from
+# X-Forwarded-For as SHAGYM_TRUSTED_PROXIES allows); over it, 429 with Retry-After.
 SHAGYM_API_RATE_PER_KEY = envint("SHAGYM_API_RATE_PER_KEY", 1200)
 SHAGYM_API_RATE_PER_ADDRESS = envint("SHAGYM_API_RATE_PER_ADDRESS", 600)
 SHAGYM_API_RATE_WINDOW_SECONDS = envint("SHAGYM_API_RATE_WINDOW_SECONDS", 60)

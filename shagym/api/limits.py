@@ -71,7 +71,8 @@ def check(name: str, limit: int) -> None:
 
 
 def client_address(request: HttpRequest) -> str:
-    """REMOTE_ADDR (behind a reverse proxy, let the proxy set it: e.g. gunicorn's --forwarded-allow-ips)."""
+    """REMOTE_ADDR: behind nginx, the client's address from X-Forwarded-For, set by shagym.proxy for requests from
+    SHAGYM_TRUSTED_PROXIES only."""
     return str(request.META.get("REMOTE_ADDR") or "unknown")[:60]
 
 
