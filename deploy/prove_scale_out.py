@@ -637,6 +637,10 @@ def main() -> None:
             SHAGYM_SMS_DIR=str(WORK / "sms"), SHAGYM_EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
             SHAGYM_EMAIL_HOST="127.0.0.1", SHAGYM_EMAIL_PORT=str(ports["smtp"]), SHAGYM_SWEEP_INTERVAL="15",
             SHAGYM_GUNICORN_WORKERS=str(args.workers), SHAGYM_LOG_LEVEL="WARNING",
+            # The documents are sealed with the demo's keys (load_demo makes them); the load's applicants file
+            # without an electronic signature (in production the portal asks for one through NCALayer).
+            SHAGYM_TRUST_DIR=str(ROOT / "var" / "pki" / "trust"), SHAGYM_SEAL_DIR=str(ROOT / "var" / "pki" / "seals"),
+            SHAGYM_SEAL_PASSWORD="demo-seal", SHAGYM_APPLICANT_SIGNATURE="optional",
         )
 
         def manage(*argv: str) -> str:
@@ -772,7 +776,14 @@ def main() -> None:
         time.sleep(max(0.0, args.kill_at - recorder.now()))
         timeline["killed"] = recorder.now()
         processes.kill("gunicorn-a", signal.SIGKILL)
-        timeline["dead"] = recorder.now()  # the kernel has closed its sockets: nothing more reaches A
+        # A's listening socket lives until the last of its processes is gone; from then on connections are refused.
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", ports["a"]), timeout=0.2).close()
+            except OSError:
+                break
+            time.sleep(0.005)
+        timeline["dead"] = recorder.now()
         say(f"Load: {args.clients} applicants for {args.duration} s; server A killed (SIGKILL) at "
             f"{timeline['killed']:.1f} s")
         time.sleep(max(0.0, timeline["killed"] + args.down - recorder.now()))
