@@ -36,7 +36,7 @@ max_requests_jitter = max_requests // 10
 # requests and leave: a deploy without a dropped request.
 preload_app = False
 # The workers' heartbeat files in memory, not on a disk that may stall (containers).
-worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # nosec B108 # gunicorn's heartbeat files, as its docs advise
 
 # The scheme (HTTPS) and the client's address are decided by the application (shagym/proxy.py, trusting only
 # SHAGYM_TRUSTED_PROXIES), in one place: gunicorn must not set the scheme from a header by itself.

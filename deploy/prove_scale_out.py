@@ -55,7 +55,7 @@ DEPLOY = ROOT / "deploy"
 VENV = Path(sys.executable).parent
 WORK = ROOT / "var" / "scale-out"
 DEFAULT_URL = "postgresql://app:app@127.0.0.1:5432/deploy_scale"
-PASSWORD = "Qazaqstan-2026!"
+PASSWORD = "Qazaqstan-2026!"  # nosec B105 # the throw-away applicants of a throw-away database
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 LINES: list[str] = []
 
@@ -150,7 +150,7 @@ def ini_set(text: str, key: str, value: str) -> str:
     return text.replace("[pgbouncer]\n", f"[pgbouncer]\n{key} = {value}\n", 1)
 
 
-def pgbouncer_config(database: urllib.parse.ParseResult, port: int) -> Path:
+def pgbouncer_config(database: urllib.parse.ParseResult, port: int, users: list[tuple[str, str]]) -> Path:
     """deploy/pgbouncer/pgbouncer.ini as shipped, on a loopback port, with this run's database and files."""
     text = (DEPLOY / "pgbouncer" / "pgbouncer.ini").read_text()
     name = database.path.lstrip("/")
@@ -165,7 +165,7 @@ def pgbouncer_config(database: urllib.parse.ParseResult, port: int) -> Path:
                        ("logfile", str(folder / "pgbouncer.log")), ("unix_socket_dir", ""),
                        ("admin_users", database.username or "app"), ("stats_users", database.username or "app")):
         text = ini_set(text, key, value)
-    (folder / "userlist.txt").write_text(f'"{database.username}" "{database.password}"\n')
+    (folder / "userlist.txt").write_text("".join(f'"{user}" "{password}"\n' for user, password in users))
     path = folder / "pgbouncer.ini"
     path.write_text(text)
     if os.geteuid() == 0:  # PgBouncer will not run as root: it drops to postgres, who must read and write here
@@ -260,6 +260,22 @@ def console(url: str, sql: str) -> list[dict[str, str]]:
 def psql(url: str, sql: str) -> str:
     return subprocess.run(["psql", url, "-qAtX", "-v", "ON_ERROR_STOP=1", "-c", sql], check=True,
                           capture_output=True, text=True).stdout.strip()
+
+
+APP_ROLE, APP_PASSWORD = "deploy_scale_app", "deploy-scale-app"
+
+
+def application_role(database: urllib.parse.ParseResult) -> tuple[str, str] | None:
+    """The application's own role (README: the owner migrates; the servers and workers may not rewrite the history),
+    made as PostgreSQL's superuser when this runs as root beside a local cluster; else None (one role does all)."""
+    if os.geteuid() != 0 or database.hostname not in {"127.0.0.1", "localhost"}:
+        return None
+    sql = (f"SELECT 'CREATE ROLE {APP_ROLE} LOGIN' WHERE NOT EXISTS "  # nosec B608 # constants only
+           f"(SELECT FROM pg_roles WHERE rolname = '{APP_ROLE}')\\gexec\n"
+           f"ALTER ROLE {APP_ROLE} PASSWORD '{APP_PASSWORD}';\nALTER ROLE {APP_ROLE} SET timezone TO 'UTC';\n")
+    done = subprocess.run(["su", "postgres", "-c", f"psql -qAtX -v ON_ERROR_STOP=1 -p {database.port or 5432}"],
+                          input=sql, capture_output=True, text=True)
+    return (APP_ROLE, APP_PASSWORD) if done.returncode == 0 else None
 
 
 def fresh_database(database: urllib.parse.ParseResult) -> None:
@@ -618,13 +634,17 @@ def main() -> None:
 
         # ---- PostgreSQL, PgBouncer, Redis
         fresh_database(database)
+        role = application_role(database)
+        users = [(database.username or "", database.password or ""), *([role] if role else [])]
         pgbouncer = processes.start("pgbouncer", [binary("pgbouncer"), *(["-u", "postgres"] if os.geteuid() == 0 else []),
-                                                  str(pgbouncer_config(database, ports["pgbouncer"]))])
+                                                  str(pgbouncer_config(database, ports["pgbouncer"], users))])
         wait_port(ports["pgbouncer"], pgbouncer)
         redis = processes.start("redis", ["redis-server", "--port", str(ports["redis"]), "--bind", "127.0.0.1",
                                           "--save", "", "--appendonly", "no", "--dir", str(WORK)])
         wait_port(ports["redis"], redis)
-        pooled = database._replace(netloc=f"{database.username}:{database.password}@127.0.0.1:{ports['pgbouncer']}")
+        owner = database._replace(netloc=f"{database.username}:{database.password}@127.0.0.1:{ports['pgbouncer']}")
+        user, password = role or (database.username, database.password)
+        pooled = database._replace(netloc=f"{user}:{password}@127.0.0.1:{ports['pgbouncer']}")
         env = {k: v for k, v in os.environ.items() if not k.startswith("SHAGYM_") and not k.startswith("DATABASE_")}
         env.update(
             PYTHONPATH=str(ROOT), DATABASE_URL=pooled.geturl(), SHAGYM_DB_PGBOUNCER="1",
@@ -640,21 +660,26 @@ def main() -> None:
             # The documents are sealed with the demo's keys (load_demo makes them); the load's applicants file
             # without an electronic signature (in production the portal asks for one through NCALayer).
             SHAGYM_TRUST_DIR=str(ROOT / "var" / "pki" / "trust"), SHAGYM_SEAL_DIR=str(ROOT / "var" / "pki" / "seals"),
-            SHAGYM_SEAL_PASSWORD="demo-seal", SHAGYM_APPLICANT_SIGNATURE="optional",
+            SHAGYM_SEAL_PASSWORD="demo-seal",  # nosec B106 # the demo's seal keys (load_demo)
+            SHAGYM_APPLICANT_SIGNATURE="optional",
         )
 
-        def manage(*argv: str) -> str:
-            done = subprocess.run([str(VENV / "python"), "manage.py", *argv], env=env, cwd=ROOT, capture_output=True,
-                                  text=True)
+        def manage(*argv: str, as_owner: bool = False) -> str:
+            run_env = {**env, "DATABASE_URL": owner.geturl()} if as_owner else env
+            done = subprocess.run([str(VENV / "python"), "manage.py", *argv], env=run_env, cwd=ROOT,
+                                  capture_output=True, text=True)
             if done.returncode:
                 raise SystemExit(f"manage.py {argv[0]} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
             return done.stdout
 
         smtp.start()
         started = time.monotonic()
-        manage("migrate", "--no-input")
+        # The release step as the owner; everything after it as the application's role.
+        manage("migrate", "--no-input", as_owner=True)
+        if role:
+            manage("grant_app_role", role[0], as_owner=True)
         manage("collectstatic", "--no-input")
-        manage("load_demo")
+        manage("load_demo", as_owner=True)
         # The demo's own notices go out now, so that what the run counts is its own.
         for _ in range(20):
             manage("worker", "--once")
@@ -665,6 +690,9 @@ def main() -> None:
                                 .replace("sys.argv[2]", repr(PASSWORD))).strip().splitlines()[-1])
         say(f"Prepared in {time.monotonic() - started:.0f} s through PgBouncer: migrate, collectstatic, the demo "
             f"(its {demo_mails} e-mails sent before the run), {args.clients} verified applicants.")
+        say(f"Database roles: migrations and the demo as {database.username}"
+            + (f"; the servers and workers as {role[0]} (manage.py grant_app_role: no UPDATE or DELETE on the "
+               "history)" if role else " and so is everything else (not root: no second role)"))
 
         mailbox.received.clear()
 
@@ -753,21 +781,23 @@ def main() -> None:
                     time.sleep(0.2)
 
         # PgBouncer's pools every second: how many clients share how many server connections.
-        admin = pooled._replace(path="/pgbouncer").geturl()
+        admin = owner._replace(path="/pgbouncer").geturl()
         name = database.path.lstrip("/")
         pool: dict[str, int] = collections.defaultdict(int)
         sampling = threading.Event()
 
         def sample() -> None:
             while not sampling.wait(1):
-                for row in console(admin, "SHOW POOLS"):
+                now: collections.Counter[str] = collections.Counter()
+                for row in console(admin, "SHOW POOLS"):  # one pool per database and user
                     if row.get("database") == name:
-                        servers = sum(int(row[k]) for k in ("sv_active", "sv_idle", "sv_used", "sv_tested",
-                                                             "sv_login"))
-                        for key, value in (("clients", int(row["cl_active"]) + int(row["cl_waiting"])),
-                                           ("waiting", int(row["cl_waiting"])), ("servers", servers),
-                                           ("busy", int(row["sv_active"]))):
-                            pool[key] = max(pool[key], value)
+                        now["servers"] += sum(int(row[k]) for k in ("sv_active", "sv_idle", "sv_used", "sv_tested",
+                                                                     "sv_login"))
+                        now["clients"] += int(row["cl_active"]) + int(row["cl_waiting"])
+                        now["waiting"] += int(row["cl_waiting"])
+                        now["busy"] += int(row["sv_active"])
+                for key, value in now.items():
+                    pool[key] = max(pool[key], value)
 
         threading.Thread(target=sample, daemon=True).start()
         threads = [threading.Thread(target=work, args=(a,), daemon=True) for a in applicants]

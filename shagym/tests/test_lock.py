@@ -38,6 +38,7 @@ def project():
 
 
 @pytest.mark.parametrize(("lock", "groups"), [("requirements.lock", ["runtime"]),
+                                               ("requirements-s3.lock", ["runtime", "s3"]),
                                                ("requirements-dev.lock", ["runtime", "dev"])])
 def test_every_dependency_is_locked_with_hashes_at_an_allowed_version(project, lock, groups):
     locked = pins(lock)
@@ -55,3 +56,12 @@ def test_every_dependency_is_locked_with_hashes_at_an_allowed_version(project, l
 def test_development_runs_the_versions_production_runs():
     runtime, dev = pins("requirements.lock"), pins("requirements-dev.lock")
     assert {name: dev[name][0] for name in runtime if name in dev} == {name: v for name, (v, _) in runtime.items()}
+
+
+def test_media_in_a_bucket_runs_the_same_versions():
+    """requirements-s3.lock (SHAGYM_MEDIA_STORAGE=s3, deploy/Dockerfile) is requirements.lock plus django-storages and
+    boto3, at the versions the tests run."""
+    runtime, s3, dev = pins("requirements.lock"), pins("requirements-s3.lock"), pins("requirements-dev.lock")
+    assert {name: s3[name][0] for name in runtime} == {name: v for name, (v, _) in runtime.items()}
+    assert {"django-storages", "boto3"} <= set(s3)
+    assert {name: dev[name][0] for name in s3 if name in dev} == {name: v for name, (v, _) in s3.items()}
