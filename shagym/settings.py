@@ -213,7 +213,7 @@ if SHAGYM_MEDIA_STORAGE not in {"file", "s3"}:
     raise ImproperlyConfigured(f"SHAGYM_MEDIA_STORAGE must be 'file' or 's3', not {SHAGYM_MEDIA_STORAGE!r}")
 if SHAGYM_MEDIA_STORAGE == "s3":
     if not (importlib.util.find_spec("storages") and importlib.util.find_spec("boto3")):
-        raise ImproperlyConfigured("SHAGYM_MEDIA_STORAGE=s3 needs django-storages[s3]: pip install 'shagym[s3]'.")
+        raise ImproperlyConfigured("SHAGYM_MEDIA_STORAGE=s3 needs django-storages and boto3: install requirements-s3.lock.")
     _bucket = os.environ.get("SHAGYM_S3_BUCKET", "")
     if not _bucket:
         raise ImproperlyConfigured("SHAGYM_MEDIA_STORAGE=s3: set SHAGYM_S3_BUCKET.")
