@@ -76,8 +76,16 @@ def test_the_double_serves_wss_with_a_certificate_of_the_demo_ca(trusted, tmp_pa
         import ssl
 
         context = ssl.create_default_context(cadata=trusted.root.pem.decode())
-        with connect(running.url, ssl=context) as socket:
-            assert json.loads(socket.recv(timeout=5))["result"]["version"] == "1.4"
+        # Once in a CI run on a loaded machine the server never answered the opening handshake after TLS (the
+        # server's log showed no "connection open"); a second connection is allowed, a broken double fails both.
+        for attempt in range(2):
+            try:
+                with connect(running.url, ssl=context, open_timeout=10) as socket:
+                    assert json.loads(socket.recv(timeout=5))["result"]["version"] == "1.4"
+                break
+            except TimeoutError:
+                if attempt:
+                    raise
     finally:
         running.stop()
     assert running.url.startswith("wss://")
