@@ -17,7 +17,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, ngettext
 from django.views.decorators.http import require_http_methods
 
 from shagym.accounts.models import User
@@ -590,17 +590,25 @@ def status_check(request: HttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else (request.GET if "number" in request.GET else None)
     form = forms.StatusForm(data)
     complaint = None
+    status = 200
     if form.is_bound and form.is_valid():
         try:
             complaint = codes.look_up(number=form.cleaned_data["number"], code=form.cleaned_data["code"],
                                       client=request.META.get("REMOTE_ADDR", ""))
         except codes.TooManyAttempts:
-            form.add_error(None, gettext("Too many wrong attempts. Wait 15 minutes and try again, or call the "
-                                         "contact centre 1414."))
+            minutes = max(1, settings.SHAGYM_STATUS_CHECK_WINDOW_SECONDS // 60)
+            form.add_error(None, ngettext(
+                "Too many wrong attempts. Wait %(minutes)d minute and try again, or call the contact centre 1414.",
+                "Too many wrong attempts. Wait %(minutes)d minutes and try again, or call the contact centre 1414.",
+                minutes) % {"minutes": minutes})
+            status = 429
         else:
             if complaint is None:
                 form.add_error("code", gettext("The number or the access code is wrong. Check both on the talon "
                                                "and try again."))
     if complaint is not None:
         return render(request, "portal/status_result.html", {**_detail_context(complaint)})
-    return render(request, "portal/status.html", {"form": form})
+    response = render(request, "portal/status.html", {"form": form}, status=status)
+    if status == 429:
+        response["Retry-After"] = str(settings.SHAGYM_STATUS_CHECK_WINDOW_SECONDS)
+    return response
