@@ -50,13 +50,13 @@ def _from_key(request: HttpRequest, token: str | None) -> Caller | None:
     if not token:
         return None
     key = keys.find(token)
-    if key is None or not key.is_usable() or not key.user.is_active:
-        # The one sign-in lockout (shagym.security.lockout) counts wrong, revoked and expired keys per address; once
-        # locked, the address gets 429 for any key that does not work. A key that works is taken even then: it
-        # cannot be guessed, and a neighbour behind the same address must not be able to shut a partner out.
-        if lockout.is_locked(request, lockout.API_KEY_ACCOUNT) or lockout.record_failure(
-                request, lockout.API_KEY_ACCOUNT):
-            raise problems.ApiProblem(429, lockout.message(), headers={"Retry-After": str(lockout.minutes() * 60)})
+    works = key is not None and key.is_usable() and key.user.is_active
+    # The one sign-in lockout (shagym.security.lockout) counts wrong, revoked and expired keys per address; once
+    # locked, the address gets 429 for any key that does not work. A key that works is taken even then: it cannot be
+    # guessed, and a neighbour behind the same address must not be able to shut a partner out.
+    if not works and (lockout.is_locked(request, lockout.API_KEY_ACCOUNT)
+                      or lockout.record_failure(request, lockout.API_KEY_ACCOUNT)):
+        raise problems.ApiProblem(429, lockout.message(), headers={"Retry-After": str(lockout.minutes() * 60)})
     if key is None:
         return None
     if not key.is_usable() or not key.user.is_active:

@@ -13,7 +13,7 @@ from pathlib import Path, PurePath
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
-from shagym.complaints.attachments import safe_name
+from shagym.complaints.attachments import random_name, safe_name
 
 DRAFT_DIR = "portal-drafts"
 DRAFT_MAX_AGE = 2 * 24 * 3600
@@ -32,7 +32,7 @@ class Draft:
     def save(self, upload: UploadedFile, *, content_type: str, extension: str) -> dict[str, object]:
         self.folder.mkdir(parents=True, exist_ok=True)
         digest = hashlib.sha256()
-        stored = f"{len(list(self.folder.iterdir())) + 1:02d}-{int(time.time() * 1000)}{extension}"
+        stored = random_name(extension)  # the applicant's name never reaches the disk
         with open(self.folder / stored, "wb") as out:
             for chunk in upload.chunks():
                 digest.update(chunk)

@@ -502,8 +502,7 @@ def cabinet_messages(request: AuthenticatedRequest) -> HttpResponse:
 def cabinet_attachment(request: AuthenticatedRequest, pk: int, attachment_pk: int) -> FileResponse:
     complaint = selectors.applicant_complaint(request.user, pk)
     attachment = access.get_attachment(request.user, attachment_pk, as_applicant=True, complaint=complaint)
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name,
-                        content_type=attachment.content_type)
+    return attachments.serve(attachment)
 
 
 def _action_page(request: AuthenticatedRequest, pk: int, form_class: type, template: str, act: Any) -> HttpResponse:

@@ -3,6 +3,8 @@ are rate-limited and reveal nothing (the codes themselves: shagym/complaints/tes
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 from django.utils import translation
 from django.utils.html import escape
@@ -76,7 +78,7 @@ def test_too_many_wrong_codes_for_a_number_from_one_address_answer_429(client, p
 def test_someone_who_knows_only_the_number_cannot_lock_the_holder_out(client, paper, settings):
     settings.SHAGYM_STATUS_CHECK_ATTEMPTS = 3
     code = issue_access_code(paper)
-    for i in range(20):  # the attacker tries from his address until refused, and goes on
+    for _i in range(20):  # the attacker tries from his address until refused, and goes on
         client.post(url("status-check"), {"number": paper.number, "code": "AAAA-AAAA"}, REMOTE_ADDR="10.6.6.6")
     response = client.post(url("status-check"), {"number": paper.number, "code": code}, REMOTE_ADDR="10.0.0.7")
     assert response.status_code == 200
@@ -98,10 +100,8 @@ def test_a_refused_pair_does_not_raise_the_numbers_ceiling(paper, settings):
     settings.SHAGYM_STATUS_CHECK_NUMBER_ATTEMPTS = 5
     code = issue_access_code(paper)
     for _ in range(50):
-        try:
+        with contextlib.suppress(codes.TooManyAttempts):
             codes.look_up(number=paper.number, code="AAAA-AAAA", client="10.6.6.6")
-        except codes.TooManyAttempts:
-            pass
     assert codes.look_up(number=paper.number, code=code, client="10.0.0.1") == paper
 
 
