@@ -308,7 +308,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_CALLABLE = "shagym.security.lockout.username"
 AXES_LOCKOUT_CALLABLE = "shagym.security.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "shagym.security.lockout.client_address"
-AXES_RESET_ON_SUCCESS = True
+# A password alone is not a success when a second factor is owed: shagym.security.twofactor clears the failures
+# once the sign-in is complete.
+AXES_RESET_ON_SUCCESS = False
 AXES_VERBOSE = False
 AXES_SENSITIVE_PARAMETERS = ["password", "password1", "password2", "token", "otp_token"]
 # allauth's own login limiter would answer first (and only on its own form): the one lockout above replaces it.

@@ -99,6 +99,9 @@ class StaffSessionMiddleware:
         if now - seen >= 60:
             # Written at most once a minute: the session's expiry moves on with it, without a write per request.
             session[twofactor.SEEN] = now
+        if session.get("_session_expiry") != idle:
+            # Once per session: the sign-in (allauth's "remember me") may have set another expiry after ours.
+            session.set_expiry(idle)
         pending = session.get(twofactor.PENDING)
         if pending and _url_name(request) not in OPEN_WHILE_PENDING:
             if request.path_info.startswith(API_PREFIXES):
