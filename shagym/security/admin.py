@@ -8,6 +8,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from shagym.accounts.admin import ShagymUserAdmin
 from shagym.accounts.models import User
@@ -42,3 +44,10 @@ class SecureUserAdmin(ShagymUserAdmin):
 
 admin.site.unregister(User)
 admin.site.register(User, SecureUserAdmin)
+
+# django-otp's own device pages would show any user's secret key (and its QR code) to an administrator, who could
+# then sign in as that user: a second factor only its holder has must not be readable here. Administrators reset it
+# (the action above); they never see it.
+for device in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(device):
+        admin.site.unregister(device)

@@ -209,8 +209,8 @@ def test_an_administrator_resets_it_from_the_users_list(client, head, administra
 
 
 def test_the_demo_waiver_works_only_for_demo_users_in_debug(settings, db):
-    from shagym.directory.roles import Role
     from shagym.complaints.tests.factories import OrganisationFactory, member
+    from shagym.directory.roles import Role
 
     body = OrganisationFactory(key="demo-body")
     demo = member(UserFactory(username="demo-head"), body, Role.HEAD)
