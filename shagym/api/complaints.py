@@ -330,7 +330,7 @@ def document(request: HttpRequest, complaint_id: int, document_id: Text40) -> Ht
     if document_id == "receipt":
         pdf, name = document_services.issue_receipt(complaint), f"{complaint.number or complaint.pk}-receipt.pdf"
     else:
-        if not document_id.isdigit() or not 1 <= int(document_id) <= MAX_ID:
+        if not (document_id.isascii() and document_id.isdigit()) or not 1 <= int(document_id) <= MAX_ID:
             raise problems.not_found()
         letter_id = int(document_id)
         letter = next((item for item in _letters(c, complaint) if item.pk == letter_id), None)

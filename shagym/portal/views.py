@@ -179,7 +179,7 @@ def _step_officials(request: AuthenticatedRequest, wizard: Wizard) -> HttpRespon
         # "Add another official" without JavaScript: the same page with one more empty row; nothing checked yet.
         data = request.POST.copy()
         count = data.get("officials-TOTAL_FORMS", "1")
-        rows = min((int(count) if count.isdigit() else 1) + 1, 10)
+        rows = min((int(count) if (count.isascii() and count.isdigit()) else 1) + 1, 10)
         data["officials-TOTAL_FORMS"] = str(rows)
         unbound = forms.OfficialFormSet(prefix="officials", initial=[
             {name: data.get(f"officials-{i}-{name}", "") for name in ("position", "surname", "initials")}

@@ -58,7 +58,7 @@ class BodyLimitMiddleware:
             return self.get_response(request)
         length = request.META.get("CONTENT_LENGTH") or ""
         limit = body_limit(request)
-        if length.isdigit() and int(length) > limit:
+        if (length.isascii() and length.isdigit()) and int(length) > limit:
             megabytes = max(1, limit // (1024 * 1024))
             response = render(request, "security/too_large.html", {"megabytes": megabytes,
                                                                    "max_mb": settings.SHAGYM_ATTACHMENT_MAX_MB,

@@ -149,7 +149,7 @@ def verify(user: User, token: str) -> bool:
     if not token:
         return False
     for device in TOTPDevice.objects.devices_for_user(user, confirmed=True):
-        if token.isdigit() and device.verify_token(token):
+        if (token.isascii() and token.isdigit()) and device.verify_token(token):
             return True
     return any(device.verify_token(token.lower())
                for device in StaticDevice.objects.devices_for_user(user, confirmed=True))

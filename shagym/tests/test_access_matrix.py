@@ -60,6 +60,7 @@ HOLDING_BODY = {"clerk", "head", "executor", "executor_not_appointed"}  # the st
 # ...and the inspectors, who read across bodies. The administrator works in the Django admin, not on cases.
 READERS = HOLDING_BODY | {"inspector"}
 APPLICANT = {"applicant"}
+REPORTERS = {"head", "outsider", "inspector", "administrator"}  # the outsider heads his own body
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -243,6 +244,9 @@ WEB: dict[str, Page] = {
     "open311-service": page(EVERYONE, "service", "=json"),
     "open311-requests": page(EVERYONE, "=json"),
     "open311-request": page(EVERYONE, "case", "=json"),
+    "healthz": page(EVERYONE),
+    # Open data: aggregates only, for everyone.
+    "open-data": page(EVERYONE), "open-data-file": page(EVERYONE, "=data", "=json"),
     # Accounts (allauth): open to anyone; a signed-in user is sent on, never refused.
     **{name: page(EVERYONE) for name in (
         "account_login", "account_signup", "account_reset_password", "account_reset_password_done",
@@ -279,7 +283,10 @@ WEB: dict[str, Page] = {
     "bo-quality": page({"inspector"}), "bo-bodies": page({"inspector"}),
     "bo-recommendations": page({"head", "outsider", "inspector"}),
     "bo-recommendation-action": page({"head"}, "recommendation", "=report"),
-    "bo-search": page(STAFF), "bo-export": page(STAFF),
+    "bo-search": page(STAFF), "bo-export": page(STAFF), "bo-export-xlsx": page(STAFF),
+    # Reports: heads (their bodies), inspectors and administrators (every body).
+    "bo-reports": page(REPORTERS), "bo-reports-ranking": page(REPORTERS),
+    "bo-reports-export": page(REPORTERS, "=summary", "=csv"),
     "bo-case": page(READERS, "case"),
     "bo-answer": page({"executor", "head"}, "case"),
     "bo-answer-pdf": page(READERS, "case", note="the draft, readable by whoever reads the case"),
@@ -455,6 +462,7 @@ API: dict[str, Operation] = {
     "GET /api/v1/bodies": op(PUBLIC), "GET /api/v1/bodies/{key}": op(PUBLIC, key="ministry"),
     "GET /api/v1/services": op(PUBLIC), "GET /api/v1/services/{code}": op(PUBLIC, code="service"),
     "GET /api/v1/territories": op(PUBLIC),
+    "GET /api/v1/stats/open-data": op(PUBLIC), "GET /api/v1/stats/open-data/{dimension}": op(PUBLIC, dimension="=body"),
     "GET /api/v1/me": op(CALLERS),
     "POST /api/v1/complaints": op(CALLERS, body={}),
     "GET /api/v1/complaints": op(CALLERS),

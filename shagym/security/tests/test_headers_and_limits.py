@@ -157,3 +157,9 @@ def test_production_settings_turn_https_on():
     result = subprocess.run([sys.executable, "-c", f"import django; django.setup(); {code}"], cwd=ROOT,
                             env={**env, "DJANGO_SETTINGS_MODULE": "shagym.settings"}, capture_output=True, text=True)
     assert result.stdout.split() == ["True", "31536000", "True", "True", "True", "False"], result.stderr
+
+
+def test_a_content_length_that_is_not_a_number_is_no_500(client, db):
+    response = client.generic("POST", en("status-check"), b"", content_type="application/x-www-form-urlencoded",
+                              CONTENT_LENGTH="²")
+    assert response.status_code < 500

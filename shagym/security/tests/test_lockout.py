@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import ngettext
 
-from shagym.api import keys
 from shagym.security import lockout
 
 PASSWORD = "pass-12345"
@@ -119,33 +118,3 @@ def test_unlock_with_an_empty_name_unlocks_nobody(client, clerk):
         portal_login(client, "clerk", "wrong")
     assert lockout.unlock("  ") == 0
     assert AccessAttempt.objects.filter(username="clerk").exists()
-
-
-# ---- API keys ----
-
-
-@pytest.fixture
-def key(ministry):
-    return keys.issue(organisation=ministry, name="eOtinish", scopes=["read"])[1]
-
-
-def api_get(client: Client, token: str, address: str = "10.0.0.1"):
-    return client.get("/api/v1/complaints", headers={"Authorization": f"Bearer {token}", "Accept-Language": "en"},
-                      REMOTE_ADDR=address)
-
-
-def test_wrong_api_keys_lock_the_address_out(client, key):
-    wrong = "shg_00000000_" + "x" * 43
-    assert [api_get(client, wrong).status_code for _ in range(4)] == [401, 401, 429, 429]
-    locked = api_get(client, wrong)
-    assert locked["Content-Type"].startswith("application/problem+json")
-    assert "Too many failed sign-in attempts" in locked.json()["detail"]
-    # A key that works still works (it cannot be guessed), and another address is not locked.
-    assert api_get(client, key).status_code == 200
-    assert api_get(client, wrong, "10.0.0.2").status_code == 401
-
-
-def test_a_revoked_key_counts_as_a_failure(client, ministry):
-    api_key, token = keys.issue(organisation=ministry, name="old", scopes=["read"])
-    keys.revoke(api_key)
-    assert [api_get(client, token).status_code for _ in range(4)] == [401, 401, 429, 429]
