@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -93,7 +94,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # The security headers (CSP with its nonce, Permissions-Policy) on every answer, the error pages included.
     "csp.middleware.CSPMiddleware",
-    "shagym.security.middleware.PermissionsPolicyMiddleware",
+    "shagym.security.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -261,9 +262,7 @@ SHAGYM_PERMISSIONS_POLICY = (
 # runs only with the page's nonce; no plugin, no framing, forms post only to us (and to the eGov sign-in if on).
 _csp_form_action = ["'self'"]
 if os.environ.get("SHAGYM_EGOV_OIDC_SERVER_URL"):
-    from urllib.parse import urlsplit as _urlsplit
-
-    _egov = _urlsplit(os.environ["SHAGYM_EGOV_OIDC_SERVER_URL"])
+    _egov = urlsplit(os.environ["SHAGYM_EGOV_OIDC_SERVER_URL"])
     _csp_form_action.append(f"{_egov.scheme}://{_egov.netloc}")
 from csp.constants import NONCE  # noqa: E402
 
@@ -574,6 +573,7 @@ for _name in ("SHAGYM_APPLICANT_SIGNATURE", "SHAGYM_ANSWER_SIGNATURE"):
         raise ImproperlyConfigured(f"{_name} must be 'required' or 'optional', not {globals()[_name]!r}")
 # Where the page finds NCALayer (its documented address); the demo's test double listens on ws:// instead.
 SHAGYM_NCALAYER_URL = os.environ.get("SHAGYM_NCALAYER_URL", "wss://127.0.0.1:13579")
+# (The signing pages' script talks to NCALayer: shagym.security.middleware adds its origin to the CSP's connect-src.)
 # Every PDF we issue is sealed (PAdES) with the issuing body's key: <organisation key>.p12 in SHAGYM_SEAL_DIR,
 # its password in SHAGYM_SEAL_PASSWORD_<KEY> (upper case, "-" as "_") or SHAGYM_SEAL_PASSWORD; a body without a
 # seal of its own uses the operator's, "operator.p12". Development: the demo seals made by load_demo.

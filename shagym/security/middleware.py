@@ -1,7 +1,8 @@
 """Cheap checks on every request: none of them queries the database (they read headers and the session, which
 authentication loads anyway).
 
-- PermissionsPolicyMiddleware: switches off the browser features no page uses.
+- SecurityHeadersMiddleware: switches off the browser features no page uses; lets the signing pages reach
+  NCALayer.
 - BodyLimitMiddleware: refuses a body over the limit by its declared length, before a byte of it is read (413 and a
   translated page); the API and Open311 have their own (shagym.api.limits, a problem in JSON).
 - StaffSessionMiddleware: a staff session ends after SHAGYM_STAFF_IDLE_MINUTES without a request; while its second
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -28,13 +29,22 @@ API_PREFIXES = ("/api/", "/open311/")
 Handler = Callable[[HttpRequest], HttpResponse]
 
 
-class PermissionsPolicyMiddleware:
+class SecurityHeadersMiddleware:
+    """Permissions-Policy on every answer; and NCALayer's address (SHAGYM_NCALAYER_URL, read per request) in the
+    Content-Security-Policy's connect-src, the one place besides ourselves the signing pages' script may connect
+    to. Inside CSPMiddleware, which then writes the policy."""
+
     def __init__(self, get_response: Handler):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", settings.SHAGYM_PERMISSIONS_POLICY)
+        ncalayer = urlsplit(getattr(settings, "SHAGYM_NCALAYER_URL", "") or "")
+        if ncalayer.scheme and ncalayer.netloc:
+            update = dict(getattr(response, "_csp_update", None) or {})
+            update["connect-src"] = [*update.get("connect-src", []), f"{ncalayer.scheme}://{ncalayer.netloc}"]
+            response._csp_update = update  # type: ignore[attr-defined]
         return response
 
 

@@ -42,7 +42,7 @@ from shagym.complaints.tests.factories import (
 )
 from shagym.directory.models import OrganisationKind
 from shagym.directory.roles import Role
-from shagym.documents.models import Letter
+from shagym.documents.models import Document, Letter
 from shagym.notify.models import Delivery, Message
 from shagym.security import twofactor
 
@@ -125,6 +125,12 @@ def build_world() -> World:
         services.assign_executor(actor=qa_head, complaint=child, executor=u["inspector"])
         event = services.recommend(actor=u["inspector"], complaint=child, body=ministry, text="Қалпына келтіру.",
                                    due_date=now.date() + dt.timedelta(days=20))
+        # A complaint whose answer awaits the head's signature.
+        to_sign = services.submit_complaint(actor=u["applicant"], data=complaint_input(reviewing_body=ministry)).complaint
+        services.register_complaint(actor=u["clerk"], complaint=to_sign)
+        services.assign_executor(actor=u["head"], complaint=to_sign, executor=u["executor"])
+        services.propose_decision(actor=u["executor"], complaint=to_sign, outcome=Outcome.PERFORM_ACTION,
+                                  reasons="Құжаттар толық.")
         # A paper complaint at the ministry's office: its talon, its letters to print.
         paper = services.register_paper_complaint(
             actor=u["clerk"], data=complaint_input(reviewing_body=ministry, channel=Channel.OFFICE, officials=[],
@@ -152,7 +158,10 @@ def build_world() -> World:
         "letter": letter.pk if letter else 0, "notice": notice.pk if notice else 0,
         "printed": printed.pk if printed else 0, "subscription": subscription.pk, "ministry": "minjust",
         "key_id": key.pk, "service": ServiceFactory(code="S-100").code,
-        "number": paper.number,
+        "number": paper.number, "to_sign": to_sign.pk,
+        "document": (Document.objects.first() or Document.objects.create(
+            number="D0C-M4TR-1X", kind=Document.Kind.TALON, complaint=paper, organisation=ministry, language="kk",
+            sha256="0" * 64)).number,
     }
     return world
 
@@ -165,7 +174,12 @@ def media(tmp_path_factory):
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, media):
     """Built once for the module, inside a transaction rolled back at its end."""
-    with django_db_blocker.unblock(), transaction.atomic(), override_settings(MEDIA_ROOT=media):
+    # As the root conftest's function fixtures set them (they do not reach a module fixture): no NCALayer, fast hashes.
+    as_in_tests = override_settings(
+        MEDIA_ROOT=media, SHAGYM_APPLICANT_SIGNATURE="optional", SHAGYM_ANSWER_SIGNATURE="optional",
+        SHAGYM_TRUST_DIR="", SHAGYM_SEAL_DIR="", SHAGYM_NCANODE_URL="",
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    with django_db_blocker.unblock(), transaction.atomic(), as_in_tests:
         settings_roles = twofactor.settings.SHAGYM_2FA_REQUIRED_ROLES
         built = build_world()
         for role in PEOPLE + KEYS:  # signed in here, outside any test's savepoint, so the sessions stay
@@ -245,6 +259,8 @@ WEB: dict[str, Page] = {
     "open311-requests": page(EVERYONE, "=json"),
     "open311-request": page(EVERYONE, "case", "=json"),
     "healthz": page(EVERYONE),
+    # The document check: anyone holding a letter may check it is ours and unaltered.
+    "verify": page(EVERYONE), "verify-document": page(EVERYONE, "document"),
     # Open data: aggregates only, for everyone.
     "open-data": page(EVERYONE), "open-data-file": page(EVERYONE, "=data", "=json"),
     # Accounts (allauth): open to anyone; a signed-in user is sent on, never refused.
@@ -266,7 +282,7 @@ WEB: dict[str, Page] = {
     "two-factor-verify": page(SIGNED_IN), "two-factor-enrolled": page(SIGNED_IN),
     "two-factor-new-codes": page(STAFF, method="post"), "two-factor-off": page(STAFF, method="post"),
     # The portal: the form for anyone signed in (staff may file their own complaint); the cabinet of one's own.
-    "complaint-start": page(SIGNED_IN), "complaint-check": page(SIGNED_IN),
+    "complaint-start": page(SIGNED_IN), "complaint-check": page(SIGNED_IN), "complaint-content": page(SIGNED_IN),
     "complaint-step": page(SIGNED_IN, "=who"), "cabinet": page(SIGNED_IN), "cabinet-messages": page(SIGNED_IN),
     "complaint-sent": page(APPLICANT, "case"), "cabinet-complaint": page(APPLICANT, "case"),
     "cabinet-talon": page(APPLICANT, "case"), "cabinet-answer": page(APPLICANT, "answered"),
@@ -290,6 +306,7 @@ WEB: dict[str, Page] = {
     "bo-case": page(READERS, "case"),
     "bo-answer": page({"executor", "head"}, "case"),
     "bo-answer-pdf": page(READERS, "case", note="the draft, readable by whoever reads the case"),
+    "bo-answer-to-sign": page({"head"}, "to_sign", note="the exact bytes the head signs"),
     "bo-talon": page(READERS, "paper", note="GET: the talon as printed"),
     "bo-talon#new": page({"clerk", "head"}, "paper", method="post", note="POST: a new talon and access code"),
     "bo-action": page({"executor", "head"}, "case", "=extend", method="post", note="SHAGYM_HEAD_MAY_REVIEW",
