@@ -5,6 +5,7 @@ whichever door the tries came through. An administrator unlocks with `manage.py 
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 
 from axes.handlers.proxy import AxesProxyHandler
@@ -21,9 +22,14 @@ API_KEY_ACCOUNT = "api-key"
 API_PREFIXES = ("/api/", "/open311/")
 
 
-def client_address(request: HttpRequest) -> str:
-    """REMOTE_ADDR, as the other limits (behind a reverse proxy, let it set the client's address)."""
-    return str(request.META.get("REMOTE_ADDR") or "unknown")[:60]
+def client_address(request: HttpRequest) -> str | None:
+    """REMOTE_ADDR, as the other limits (behind a reverse proxy, let it set the client's address); None when there
+    is none that is an address (a sign-in made in code): axes stores it in an address column."""
+    value = str(request.META.get("REMOTE_ADDR") or "")
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError:
+        return None
 
 
 def username(request: HttpRequest, credentials: dict[str, Any] | None) -> str | None:
@@ -88,7 +94,9 @@ def record_failure(request: HttpRequest, account: str) -> bool:
 
 def forget_failures(request: HttpRequest, account: str) -> None:
     """A complete sign-in (with its second factor, if any) clears the failures of this account from this address."""
-    reset(ip=client_address(request), username=account)
+    address = client_address(request)
+    if address is not None:  # without an address, reset() would clear the account's lockouts from everywhere
+        reset(ip=address, username=account)
 
 
 def unlock(account: str) -> int:
