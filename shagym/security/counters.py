@@ -38,7 +38,7 @@ def hit(key: str, *, seconds: int, now: float | None = None) -> int:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(_UPSERT, [key[:200], window_start(seconds, now)])
         row = cursor.fetchone()
-    if random.randrange(_CLEAN_ONE_IN) == 0:
+    if random.randrange(_CLEAN_ONE_IN) == 0:  # nosec B311 # not a secret: only when to clean up
         clean(now=now)
     return int(row[0]) if row else 1
 
