@@ -60,6 +60,13 @@ def _history_checked_before_rollback(request):
 
 
 @pytest.fixture(autouse=True)
+def _second_factor_not_required(settings):
+    """The suite signs staff in with force_login; the second factor has its own tests (shagym/security/tests), and
+    the access matrix signs everyone in with it (shagym/tests/test_access_matrix.py)."""
+    settings.SHAGYM_2FA_REQUIRED_ROLES = []
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     # Every persona gets a password; the production hasher spends 0.2 s on each.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.util
 import ipaddress
 import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -63,6 +65,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "template_partials",
+    "ninja",  # the API docs page from our own static files (Swagger UI), not a CDN
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "shagym.accounts",
@@ -74,6 +82,7 @@ INSTALLED_APPS = [
     "shagym.documents",
     "shagym.webhooks",
     "shagym.dossier",
+    "shagym.security",
     "shagym.api",
     "shagym.portal",
     "shagym.backoffice",
@@ -86,19 +95,31 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The security headers (CSP with its nonce, Permissions-Policy) on every answer, the error pages included.
+    "csp.middleware.CSPMiddleware",
+    "shagym.security.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything reads the body (CSRF reads the form): refuse an over-limit request by its Content-Length.
+    "shagym.security.middleware.BodyLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Staff: the second factor before any page, and the session's end after inactivity (shagym.security.twofactor
+    # keeps both in the session: no query).
+    "shagym.security.middleware.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Last, as django-axes requires: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [
+    # First: every sign-in (portal, back office, Django admin) is checked against the one lockout before a password.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -305,6 +326,106 @@ if SHAGYM_TRUSTED_PROXIES:
 # First, so that nothing reads the headers before they are checked.
 MIDDLEWARE.insert(0, "shagym.proxy.ProxyHeadersMiddleware")
 
+# ---- Security (shagym.security): issue 13. README, section "Security". ----
+
+# HTTPS in production: every http:// request is redirected, browsers are told to come back only by https (HSTS),
+# and cookies travel only over TLS. Behind a reverse proxy that ends TLS, list it in SHAGYM_TRUSTED_PROXIES (above)
+# and make it set X-Forwarded-Proto, or every request looks like http and is redirected.
+SECURE_SSL_REDIRECT = envbool("SHAGYM_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = envint("SHAGYM_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SHAGYM_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = envbool("SHAGYM_HSTS_PRELOAD", True)
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# The browser features no page of ours uses are switched off for every page (shagym.security.middleware).
+SHAGYM_PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), encrypted-media=(), fullscreen=(self), "
+    "geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), usb=(), "
+    "interest-cohort=(), browsing-topics=()"
+)
+
+# Content-Security-Policy (django-csp): only our own scripts, styles, images and fonts; an inline script or style
+# runs only with the page's nonce; no plugin, no framing, forms post only to us (and to the eGov sign-in if on).
+_csp_form_action = ["'self'"]
+if os.environ.get("SHAGYM_EGOV_OIDC_SERVER_URL"):
+    _egov = urlsplit(os.environ["SHAGYM_EGOV_OIDC_SERVER_URL"])
+    _csp_form_action.append(f"{_egov.scheme}://{_egov.netloc}")
+from csp.constants import NONCE  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'", NONCE],
+        # data: for the images Swagger UI (the API docs) draws from its own stylesheet
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": _csp_form_action,
+    },
+}
+
+# Request bodies. A request whose Content-Length is over the limit is refused with 413 and a translated page before
+# a byte of it is read (shagym.security.middleware.BodyLimitMiddleware; the API answers a problem of its own). A
+# form with files may carry the attachments allowed at once, each at its limit, and 1 MB for the rest; any other
+# request SHAGYM_MAX_BODY_KB. Django's own limits hold behind it: form fields in memory, files over 2.5 MB go to a
+# temporary file, at most 1000 fields and the files allowed.
+SHAGYM_MAX_BODY_KB = envint("SHAGYM_MAX_BODY_KB", 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = SHAGYM_MAX_BODY_KB * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
+
+# The one lockout for every sign-in (django-axes): the portal and back office (allauth), the Django admin, the
+# second factor and API keys. SHAGYM_LOGIN_ATTEMPTS wrong tries for one account from one address lock that pair for
+# SHAGYM_LOGIN_LOCKOUT_MINUTES (each new try during the lockout starts it again); someone who knows only a user
+# name cannot lock its holder out from elsewhere. An administrator unlocks: Admin → Users → "Unlock sign-in", or
+# `manage.py unlock <username>`.
+SHAGYM_LOGIN_ATTEMPTS = envint("SHAGYM_LOGIN_ATTEMPTS", 5)
+SHAGYM_LOGIN_LOCKOUT_MINUTES = envint("SHAGYM_LOGIN_LOCKOUT_MINUTES", 15)
+AXES_FAILURE_LIMIT = SHAGYM_LOGIN_ATTEMPTS
+AXES_COOLOFF_TIME = dt.timedelta(minutes=SHAGYM_LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "shagym.security.lockout.username"
+AXES_LOCKOUT_CALLABLE = "shagym.security.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "shagym.security.lockout.client_address"
+# A password alone is not a success when a second factor is owed: shagym.security.twofactor clears the failures
+# once the sign-in is complete.
+AXES_RESET_ON_SUCCESS = False
+AXES_VERBOSE = False
+AXES_SENSITIVE_PARAMETERS = ["password", "password1", "password2", "token", "otp_token"]
+# allauth's own login limiter would answer first (and only on its own form): the one lockout above replaces it.
+ACCOUNT_RATE_LIMITS = False
+
+# Two-factor sign-in (django-otp, TOTP with recovery codes) for staff: required for the roles listed (an
+# administrator includes a superuser), optional for the others, who may turn it on themselves.
+SHAGYM_2FA_REQUIRED_ROLES = envlist("SHAGYM_2FA_REQUIRED_ROLES", ["head", "inspector", "administrator"])
+# The one-command demo: in DEBUG only, the demo users (names beginning with "demo-") need no second factor (they
+# may still turn it on). Refused outside DEBUG.
+SHAGYM_DEMO_WAIVE_2FA = envbool("SHAGYM_DEMO_WAIVE_2FA", False)
+if SHAGYM_DEMO_WAIVE_2FA and not DEBUG:
+    raise ImproperlyConfigured("SHAGYM_DEMO_WAIVE_2FA is for the demo: it needs SHAGYM_DEBUG=1.")
+OTP_TOTP_ISSUER = os.environ.get("SHAGYM_2FA_ISSUER", "Shagym")
+# A staff session ends after this many minutes without a request (applicants keep Django's default session).
+SHAGYM_STAFF_IDLE_MINUTES = envint("SHAGYM_STAFF_IDLE_MINUTES", 30)
+
+for _name in ("SHAGYM_MAX_BODY_KB", "SHAGYM_LOGIN_ATTEMPTS", "SHAGYM_LOGIN_LOCKOUT_MINUTES",
+              "SHAGYM_STAFF_IDLE_MINUTES"):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be at least 1")
+if SECURE_HSTS_SECONDS < 0:
+    raise ImproperlyConfigured("SHAGYM_HSTS_SECONDS must be 0 or more")
+_unknown_roles = set(SHAGYM_2FA_REQUIRED_ROLES) - {"clerk", "head", "executor", "inspector", "administrator"}
+if _unknown_roles:
+    raise ImproperlyConfigured(f"SHAGYM_2FA_REQUIRED_ROLES: unknown roles {sorted(_unknown_roles)}")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -393,13 +514,20 @@ if SHAGYM_EGOV_OIDC_CLIENT_ID:
 # Attachments to a complaint: PDF, JPEG or PNG, checked by their content (shagym.portal.uploads).
 SHAGYM_ATTACHMENT_MAX_FILES = envint("SHAGYM_ATTACHMENT_MAX_FILES", 5)
 SHAGYM_ATTACHMENT_MAX_MB = envint("SHAGYM_ATTACHMENT_MAX_MB", 10)
-# Status check by number and access code: wrong attempts allowed per client address and per number in the window.
+# Django refuses (400) a form with more files than one batch of attachments may hold.
+DATA_UPLOAD_MAX_NUMBER_FILES = SHAGYM_ATTACHMENT_MAX_FILES
+# Status check by number and access code, wrong attempts allowed in the window: for one number from one client
+# address; for one number from all addresses (much higher, so that someone who knows only a number cannot lock its
+# holder out); from one address for all numbers (against trying many numbers). Counted atomically in the database.
 SHAGYM_STATUS_CHECK_ATTEMPTS = envint("SHAGYM_STATUS_CHECK_ATTEMPTS", 5)
+SHAGYM_STATUS_CHECK_NUMBER_ATTEMPTS = envint("SHAGYM_STATUS_CHECK_NUMBER_ATTEMPTS", 100)
+SHAGYM_STATUS_CHECK_ADDRESS_ATTEMPTS = envint("SHAGYM_STATUS_CHECK_ADDRESS_ATTEMPTS", 30)
 SHAGYM_STATUS_CHECK_WINDOW_SECONDS = envint("SHAGYM_STATUS_CHECK_WINDOW_SECONDS", 15 * 60)
 # RULES §23 (АППК 136): the applicant may go to court within 1 month of receiving the answer.
 SHAGYM_COURT_TERM_MONTHS = envint("SHAGYM_COURT_TERM_MONTHS", 1)
 
 for _name in ("SHAGYM_ATTACHMENT_MAX_FILES", "SHAGYM_ATTACHMENT_MAX_MB", "SHAGYM_STATUS_CHECK_ATTEMPTS",
+              "SHAGYM_STATUS_CHECK_NUMBER_ATTEMPTS", "SHAGYM_STATUS_CHECK_ADDRESS_ATTEMPTS",
               "SHAGYM_STATUS_CHECK_WINDOW_SECONDS", "SHAGYM_COURT_TERM_MONTHS"):
     if globals()[_name] < 1:
         raise ImproperlyConfigured(f"{_name} must be at least 1")
@@ -534,6 +662,7 @@ for _name in ("SHAGYM_APPLICANT_SIGNATURE", "SHAGYM_ANSWER_SIGNATURE"):
         raise ImproperlyConfigured(f"{_name} must be 'required' or 'optional', not {globals()[_name]!r}")
 # Where the page finds NCALayer (its documented address); the demo's test double listens on ws:// instead.
 SHAGYM_NCALAYER_URL = os.environ.get("SHAGYM_NCALAYER_URL", "wss://127.0.0.1:13579")
+# (The signing pages' script talks to NCALayer: shagym.security.middleware adds its origin to the CSP's connect-src.)
 # Every PDF we issue is sealed (PAdES) with the issuing body's key: <organisation key>.p12 in SHAGYM_SEAL_DIR,
 # its password in SHAGYM_SEAL_PASSWORD_<KEY> (upper case, "-" as "_") or SHAGYM_SEAL_PASSWORD; a body without a
 # seal of its own uses the operator's, "operator.p12". Development: the demo seals made by load_demo.

@@ -11,6 +11,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext
 from ninja.security import APIKeyCookie, APIKeyHeader, HttpBearer
 
+from shagym.security import lockout, twofactor
+
 from . import keys, limits, problems
 from .models import ApiKey, Scope
 
@@ -48,6 +50,13 @@ def _from_key(request: HttpRequest, token: str | None) -> Caller | None:
     if not token:
         return None
     key = keys.find(token)
+    works = key is not None and key.is_usable() and key.user.is_active
+    # The one sign-in lockout (shagym.security.lockout) counts wrong, revoked and expired keys per address; once
+    # locked, the address gets 429 for any key that does not work. A key that works is taken even then: it cannot be
+    # guessed, and a neighbour behind the same address must not be able to shut a partner out.
+    if not works and (lockout.is_locked(request, lockout.API_KEY_ACCOUNT)
+                      or lockout.record_failure(request, lockout.API_KEY_ACCOUNT)):
+        raise problems.ApiProblem(429, lockout.message(), headers={"Retry-After": str(lockout.minutes() * 60)})
     if key is None:
         return None
     if not key.is_usable() or not key.user.is_active:
@@ -87,6 +96,8 @@ class Session(APIKeyCookie):
             return None
         if hasattr(user, "api_key"):
             return None  # a key's system user never has a session
+        if twofactor.pending(request):
+            return None  # a sign-in whose second factor is still owed
         return Caller(user=user, scopes=SESSION_SCOPES)
 
 

@@ -278,7 +278,7 @@ def upload(request: HttpRequest, file: File[NinjaUploadedFile],
         token = f"upl_{secrets.token_urlsafe(18)}"
         record = Upload(owner=c.owner, token=token, name=attachments.safe_name(file.name or "", extension),
                         content_type=content_type, size=file.size or 0, sha256=digest.hexdigest())
-        record.file.save(f"{digest.hexdigest()[:16]}{extension}", file, save=False)
+        record.file.save(attachments.random_name(extension), file, save=False)
         record.save()
         return idempotency.Result(201, {"id": token, "name": record.name, "content_type": content_type,
                                         "size": record.size, "sha256": record.sha256})
@@ -330,7 +330,7 @@ def document(request: HttpRequest, complaint_id: int, document_id: Text40) -> Ht
     if document_id == "receipt":
         pdf, name = document_services.issue_receipt(complaint), f"{complaint.number or complaint.pk}-receipt.pdf"
     else:
-        if not document_id.isdigit() or not 1 <= int(document_id) <= MAX_ID:
+        if not (document_id.isascii() and document_id.isdigit()) or not 1 <= int(document_id) <= MAX_ID:
             raise problems.not_found()
         letter_id = int(document_id)
         letter = next((item for item in _letters(c, complaint) if item.pk == letter_id), None)

@@ -94,7 +94,7 @@ class ApiGuardMiddleware:
         if not path.startswith(PREFIXES):
             return self.get_response(request)
         length = request.META.get("CONTENT_LENGTH") or "0"
-        size = int(length) if length.isdigit() else 0
+        size = int(length) if (length.isascii() and length.isdigit()) else 0
         if size > max_body(path):
             return problems.response(413, gettext("The request body is larger than %(kb)d KB.")
                                      % {"kb": max_body(path) // 1024})

@@ -226,7 +226,7 @@ def _public_requests(request: HttpRequest) -> list[Complaint]:
     qs = Complaint.objects.select_related("service", "holder").order_by("-received_at", "-pk")
     ids = [part.strip() for part in params.get("service_request_id", "").split(",") if part.strip()]
     if ids:
-        numbers = [int(i) for i in ids if i.isdigit() and len(i) < 18]
+        numbers = [int(i) for i in ids if (i.isascii() and i.isdigit()) and len(i) < 18]
         return list(qs.filter(pk__in=numbers)[:MAX_RESULTS])
     if params.get("service_code"):
         qs = qs.filter(service__code__in=[c.strip() for c in params["service_code"].split(",")][:50])

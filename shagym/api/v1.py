@@ -24,7 +24,9 @@ class ShagymAPI(NinjaAPI):
             for operation in operations.values():
                 if not isinstance(operation, dict):
                     continue
-                responses = operation.setdefault("responses", {})
+                # Ninja keys the statuses as numbers: one key per status, or the JSON carries "413" twice (a
+                # duplicate key that Swagger UI refuses to read).
+                responses = operation["responses"] = {str(k): v for k, v in operation.get("responses", {}).items()}
                 responses.setdefault("413", {"description": "Request too large", "content": {"application/json": problem}})
                 responses.setdefault("429", {"description": "Too many requests", "content": {"application/json": problem}})
                 for response in responses.values():

@@ -184,7 +184,12 @@ def applicant_scope(user: User | None, path: str = "") -> Q:
 def issued_scope(user: User | None, *, complaint: str = "complaint", organisation: str = "organisation") -> Q:
     """Documents a body issued: readable by its staff even after the complaint left it (RULES §8, §9), and by the
     staff who read the complaint."""
-    return Q(**{f"{organisation}_id__in": organisation_ids(user)}) | staff_scope(user, complaint)
+    scope = staff_scope(user, complaint)
+    if scope == Q():
+        # An inspector reads every complaint, so every letter. (Q(...) | Q() is Q(...): OR-ing the empty filter
+        # would drop the "every" and leave only the inspector's own body's letters.)
+        return scope
+    return Q(**{f"{organisation}_id__in": organisation_ids(user)}) | scope
 
 
 def complaints_for_staff(user: User | None) -> QuerySet[Complaint]:

@@ -44,7 +44,7 @@ class ErrorOut(Schema):
 
 
 def _int(value: str, *, name: str, low: int, high: int) -> int:
-    if not value.isdigit() or not low <= int(value) <= high:
+    if not (value.isascii() and value.isdigit()) or not low <= int(value) <= high:
         raise ValueError(
             gettext("%(name)s must be a whole number from %(low)d to %(high)d.") % {"name": name, "low": low, "high": high}
         )

@@ -1,55 +1,48 @@
 """The status check without an account (paper and post complaints, RULES §5): the registration number and the access
-code printed on the talon (shagym.complaints.codes keeps the code's hash). Wrong attempts are counted per client
-address and per number; the answer never tells whether a number exists."""
+code printed on the talon (shagym.complaints.codes keeps the code's hash). The answer never tells whether a number
+exists.
+
+Wrong attempts are counted in three counters (shagym.security.counters, one atomic upsert each, so parallel attempts
+cannot all pass the check before any is counted): for this number from this address (SHAGYM_STATUS_CHECK_ATTEMPTS),
+from this address for any number (SHAGYM_STATUS_CHECK_ADDRESS_ATTEMPTS: trying many numbers), and for this number
+from every address (SHAGYM_STATUS_CHECK_NUMBER_ATTEMPTS, much higher: someone who knows only the number cannot lock
+the holder of the talon out from elsewhere). Each attempt is counted before it is evaluated; a right one is taken
+back. A counter that refuses stops the counting there, so an attempt refused by its own pair counter never raises
+the number's ceiling."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.conf import settings
-from django.core.cache import cache
 
 from shagym.complaints.codes import check_access_code, normalise_number
 from shagym.complaints.models import Complaint
+from shagym.security import counters
 
 
 class TooManyAttempts(Exception):
-    """Wrong codes were entered too often from this address or for this number."""
+    """Wrong codes were entered too often for this number from this address, from this address, or for this number."""
 
 
-@dataclass(frozen=True)
-class _Keys:
-    client: str
-    number: str
-
-
-def _keys(number: str, client: str) -> _Keys:
-    return _Keys(client=f"portal:status:ip:{client}", number=f"portal:status:no:{normalise_number(number)}")
-
-
-def _limited(keys: _Keys) -> bool:
-    limit = settings.SHAGYM_STATUS_CHECK_ATTEMPTS
-    return any((cache.get(key) or 0) >= limit for key in (keys.client, keys.number))
-
-
-def _count_failure(keys: _Keys) -> None:
-    window = settings.SHAGYM_STATUS_CHECK_WINDOW_SECONDS
-    for key in (keys.client, keys.number):
-        if cache.add(key, 1, timeout=window):
-            continue
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=window)
+def _counters(number: str, client: str) -> list[tuple[str, int]]:
+    number = normalise_number(number)
+    return [
+        (f"status:pair:{number}:{client}", settings.SHAGYM_STATUS_CHECK_ATTEMPTS),
+        (f"status:address:{client}", settings.SHAGYM_STATUS_CHECK_ADDRESS_ATTEMPTS),
+        (f"status:number:{number}", settings.SHAGYM_STATUS_CHECK_NUMBER_ATTEMPTS),
+    ]
 
 
 def look_up(*, number: str, code: str, client: str) -> Complaint | None:
-    """The status check: the complaint, or None for any wrong number or code; TooManyAttempts once the wrong
-    attempts from this address or for this number reach the limit within the window."""
-    keys = _keys(number, client)
-    if _limited(keys):
-        raise TooManyAttempts
+    """The status check: the complaint, or None for any wrong number or code; TooManyAttempts once a counter has
+    reached its limit within the window (the attempt is then not evaluated)."""
+    window = settings.SHAGYM_STATUS_CHECK_WINDOW_SECONDS
+    counted = []
+    for key, limit in _counters(number, client):
+        if counters.hit(key, seconds=window) > limit:
+            raise TooManyAttempts
+        counted.append(key)
     complaint = check_access_code(number, code)
-    if complaint is None:
-        _count_failure(keys)
+    if complaint is not None:
+        for key in counted:
+            counters.take_back(key, seconds=window)
     return complaint

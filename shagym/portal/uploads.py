@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import secrets
 import time
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -20,7 +19,7 @@ from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 
-from shagym.complaints.attachments import safe_name
+from shagym.complaints.attachments import random_name, safe_name
 
 DRAFT_DIR = "portal-drafts"
 DRAFT_MAX_AGE = 2 * 24 * 3600
@@ -46,9 +45,9 @@ class Draft:
         for chunk in upload.chunks():
             digest.update(chunk)
         upload.seek(0)
-        # Unique without listing the folder (a listing is a request on S3); the storage may still add a suffix.
-        wanted = f"{int(time.time() * 1000)}-{secrets.token_hex(4)}{extension}"
-        stored = PurePath(default_storage.save(self._name(wanted), upload)).name
+        # A random name (the applicant's never reaches the storage), unique without listing the folder (a listing is
+        # a request on S3); the storage may still add a suffix.
+        stored = PurePath(default_storage.save(self._name(random_name(extension)), upload)).name
         return {
             "stored": stored,
             "name": safe_name(upload.name or "", extension),

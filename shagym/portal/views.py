@@ -17,7 +17,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, ngettext
 from django.views.decorators.http import require_http_methods
 
 from shagym.accounts.models import User
@@ -179,7 +179,7 @@ def _step_officials(request: AuthenticatedRequest, wizard: Wizard) -> HttpRespon
         # "Add another official" without JavaScript: the same page with one more empty row; nothing checked yet.
         data = request.POST.copy()
         count = data.get("officials-TOTAL_FORMS", "1")
-        rows = min((int(count) if count.isdigit() else 1) + 1, 10)
+        rows = min((int(count) if (count.isascii() and count.isdigit()) else 1) + 1, 10)
         data["officials-TOTAL_FORMS"] = str(rows)
         unbound = forms.OfficialFormSet(prefix="officials", initial=[
             {name: data.get(f"officials-{i}-{name}", "") for name in ("position", "surname", "initials")}
@@ -502,8 +502,7 @@ def cabinet_messages(request: AuthenticatedRequest) -> HttpResponse:
 def cabinet_attachment(request: AuthenticatedRequest, pk: int, attachment_pk: int) -> FileResponse:
     complaint = selectors.applicant_complaint(request.user, pk)
     attachment = access.get_attachment(request.user, attachment_pk, as_applicant=True, complaint=complaint)
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name,
-                        content_type=attachment.content_type)
+    return attachments.serve(attachment)
 
 
 def _action_page(request: AuthenticatedRequest, pk: int, form_class: type, template: str, act: Any) -> HttpResponse:
@@ -590,17 +589,25 @@ def status_check(request: HttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else (request.GET if "number" in request.GET else None)
     form = forms.StatusForm(data)
     complaint = None
+    status = 200
     if form.is_bound and form.is_valid():
         try:
             complaint = codes.look_up(number=form.cleaned_data["number"], code=form.cleaned_data["code"],
                                       client=request.META.get("REMOTE_ADDR", ""))
         except codes.TooManyAttempts:
-            form.add_error(None, gettext("Too many wrong attempts. Wait 15 minutes and try again, or call the "
-                                         "contact centre 1414."))
+            minutes = max(1, settings.SHAGYM_STATUS_CHECK_WINDOW_SECONDS // 60)
+            form.add_error(None, ngettext(
+                "Too many wrong attempts. Wait %(minutes)d minute and try again, or call the contact centre 1414.",
+                "Too many wrong attempts. Wait %(minutes)d minutes and try again, or call the contact centre 1414.",
+                minutes) % {"minutes": minutes})
+            status = 429
         else:
             if complaint is None:
                 form.add_error("code", gettext("The number or the access code is wrong. Check both on the talon "
                                                "and try again."))
     if complaint is not None:
         return render(request, "portal/status_result.html", {**_detail_context(complaint)})
-    return render(request, "portal/status.html", {"form": form})
+    response = render(request, "portal/status.html", {"form": form}, status=status)
+    if status == 429:
+        response["Retry-After"] = str(settings.SHAGYM_STATUS_CHECK_WINDOW_SECONDS)
+    return response

@@ -144,7 +144,7 @@ class Wizard:
 
     def service(self) -> Service | None:
         pk = self.get("service").get("service")
-        return self._once("service", lambda: Service.objects.filter(pk=int(pk)).first() if pk and str(pk).isdigit() else None)
+        return self._once("service", lambda: Service.objects.filter(pk=int(pk)).first() if pk and (str(pk).isascii() and str(pk).isdigit()) else None)
 
     def addressee_options(self) -> list[lookups.AddresseeOption]:
         respondent = self.respondent()

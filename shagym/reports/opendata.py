@@ -219,7 +219,7 @@ def period(*, year: str | None = None, start: str | None = None, end: str | None
     months. Raises BadPeriod with a translated message."""
     day = day or queries.today()
     if year:
-        if not year.isdigit() or not 2000 <= int(year) <= day.year:
+        if not (year.isascii() and year.isdigit()) or not 2000 <= int(year) <= day.year:
             raise BadPeriod(gettext("year must be a year from 2000 to %(year)d.") % {"year": day.year})
         first = dt.date(int(year), 1, 1)
         return ReportFilter(start=first, end=min(dt.date(int(year), 12, 1), queries.month_start(day)))

@@ -55,7 +55,7 @@ def calendar_changes(request: HttpRequest) -> HttpResponse:
             "The new calendar is recorded on %(count)d complaints; their due dates did not move.", len(done),
         ) % {"count": len(done)})
         return redirect("calendar-changes")
-    chosen_ids = {int(pk) for pk in request.POST.getlist("complaint") if pk.isdigit()}
+    chosen_ids = {int(pk) for pk in request.POST.getlist("complaint") if (pk.isascii() and pk.isdigit())}
     chosen = [c for c in moving if c.complaint.pk in chosen_ids]  # only complaints whose date would move
     decision = request.POST.get("decision")
     error = None

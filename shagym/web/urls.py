@@ -9,6 +9,7 @@ urlpatterns = [
     path("open-data/<slug:name>.<slug:fmt>", opendata.open_data_file, name="open-data-file"),
     path("verify/", views.verify, name="verify"),
     path("verify/<str:number>/", views.verify_document, name="verify-document"),
+    path("accounts/two-factor/", include("shagym.security.urls")),
     path("accounts/", include("allauth.urls")),
     path("staff/calendar-changes/", staff.calendar_changes, name="calendar-changes"),
     path("staff/", include("shagym.backoffice.urls")),

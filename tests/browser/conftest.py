@@ -63,3 +63,26 @@ def shot(page):
         return path
 
     return take
+
+
+CSP_REFUSAL = "Content Security Policy"
+
+
+@pytest.fixture(autouse=True)
+def _no_csp_violation(monkeypatch):
+    """Every page any browser test opens runs under the strict Content-Security-Policy: a script, style, image or
+    form the policy refused (Chromium says so on the console) fails the test that opened it."""
+    from playwright.sync_api._generated import Browser, BrowserContext
+
+    refusals: list[str] = []
+
+    def watch(page):  # type: ignore[no-untyped-def]
+        page.on("console", lambda message: refusals.append(f"{page.url}: {message.text}")
+                if CSP_REFUSAL in message.text else None)
+        return page
+
+    context_new_page, browser_new_page = BrowserContext.new_page, Browser.new_page
+    monkeypatch.setattr(BrowserContext, "new_page", lambda self, *a, **k: watch(context_new_page(self, *a, **k)))
+    monkeypatch.setattr(Browser, "new_page", lambda self, *a, **k: watch(browser_new_page(self, *a, **k)))
+    yield
+    assert refusals == []

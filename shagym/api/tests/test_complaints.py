@@ -324,3 +324,13 @@ def test_the_choices_in_the_schema_are_the_lifecycle_s():
 def test_read_scope_alone_lists(client, ministry, make_key):
     _key, token = make_key(ministry, scopes=[Scope.READ])
     assert Api(client, token).get("/complaints").status_code == 200
+
+
+def test_an_upload_of_a_pdf_with_javascript_is_refused(api):
+    from shagym.complaints.tests.test_attachments import HEX_ESCAPED
+
+    response = api.client.post("/api/v1/uploads", {"file": SimpleUploadedFile("x.pdf", HEX_ESCAPED)},
+                               headers=api.headers())
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "attachments"
+    assert "JavaScript" in response.json()["errors"][0]["message"]

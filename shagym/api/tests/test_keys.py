@@ -114,3 +114,15 @@ def test_the_rate_counters_write_no_wal_on_postgresql():
     with connection.cursor() as cursor:
         cursor.execute("SELECT relpersistence FROM pg_class WHERE relname = 'api_ratecounter'")
         assert cursor.fetchone() == ("u",)
+
+
+def test_the_schema_names_each_status_once(client, db):
+    """Swagger UI (the docs page) refuses a schema whose JSON repeats a key."""
+    import json
+
+    def no_duplicates(pairs):
+        keys = [key for key, _value in pairs]
+        assert len(keys) == len(set(keys)), keys
+        return dict(pairs)
+
+    json.loads(client.get("/api/v1/openapi.json").content, object_pairs_hook=no_duplicates)

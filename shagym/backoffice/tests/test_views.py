@@ -375,3 +375,29 @@ def test_lists_are_paginated_with_a_bounded_number_of_queries(applicant, clerk, 
         assert response.status_code == 200
     page = login(executor).get(reverse("bo-mine")).content.decode()
     assert "Page 1 of 2" in page
+
+
+def test_paper_intake_refuses_a_pdf_with_javascript(clerk, ministry):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from shagym.complaints.tests.test_attachments import IN_AN_OBJECT_STREAM
+
+    scan = SimpleUploadedFile("scan.pdf", IN_AN_OBJECT_STREAM, content_type="application/pdf")
+    response = login(clerk).post(reverse("bo-intake"), intake_data(ministry, attachments=[scan]))
+    assert response.status_code == 400
+    assert "contains a script or a command that starts a program" in response.content.decode()
+    assert not Complaint.objects.exists()
+
+
+def test_staff_download_an_attachment_as_a_file_of_its_detected_type(paper, clerk):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from shagym.complaints import attachments
+
+    item = attachments.store(complaint=paper, upload=SimpleUploadedFile("scan.pdf", b"\xff\xd8\xff\xe0 jpeg",
+                                                                        content_type="application/pdf"))
+    response = login(clerk).get(reverse("bo-attachment", args=[item.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/jpeg"
+    assert response["Content-Disposition"] == 'attachment; filename="scan.jpg"'
+    assert response["X-Content-Type-Options"] == "nosniff"

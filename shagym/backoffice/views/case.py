@@ -17,7 +17,7 @@ from django.utils.translation import gettext
 
 from shagym import workdays
 from shagym.accounts.models import User
-from shagym.complaints import access, selectors, states
+from shagym.complaints import access, attachments, selectors, states
 from shagym.complaints import services as lifecycle
 from shagym.complaints.models import Complaint
 from shagym.complaints.situation import situation_of
@@ -222,15 +222,7 @@ def letter_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @staff_required
 def attachment(request: AuthenticatedRequest, pk: int) -> FileResponse:
     """An attachment, only through the access door (never a public media URL)."""
-    item = selectors.staff_attachment(request.user, pk)
-    try:
-        handle = item.file.open("rb")
-    except (FileNotFoundError, ValueError) as exc:
-        raise Http404 from exc
-    response = FileResponse(handle, as_attachment=True, filename=item.name, content_type=item.content_type)
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return attachments.serve(selectors.staff_attachment(request.user, pk))
 
 
 @staff_required

@@ -244,3 +244,31 @@ def test_cabinet_serves_the_answer_and_notice_as_the_body_issued_them(client_of,
     for name, kind in (("cabinet-answer", Letter.Kind.ANSWER), ("cabinet-extension", Letter.Kind.EXTENSION)):
         issued = bytes(Letter.objects.get(complaint=under_review, kind=kind).pdf)
         assert client_of.get(url(name, under_review.pk)).content == issued
+
+
+def test_supplied_content_with_a_launch_action_is_refused(client_of, registered, clerk, now):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from shagym.complaints.tests.test_attachments import LAUNCH
+
+    services.request_content(actor=clerk, complaint=registered, missing="Көшірме", now=now)
+    response = client_of.post(url("cabinet-supply", registered.pk, language="en"),
+                              {"text": "", "files": [SimpleUploadedFile("copy.pdf", LAUNCH)]})
+    assert response.status_code == 200
+    assert "starts a program (Launch)" in response.content.decode()
+    registered.refresh_from_db()
+    assert registered.status == State.AWAITING_CONTENT and not registered.attachments.exists()
+
+
+def test_the_applicant_downloads_an_attachment_as_a_file_of_its_detected_type(client_of, registered):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from shagym.complaints import attachments
+
+    item = attachments.store(complaint=registered, upload=SimpleUploadedFile("скан.pdf", b"\x89PNG\r\n\x1a\n...",
+                                                                            content_type="text/html"))
+    response = client_of.get(url("cabinet-attachment", registered.pk, item.pk))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["X-Content-Type-Options"] == "nosniff"

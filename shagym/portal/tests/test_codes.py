@@ -3,10 +3,12 @@ are rate-limited and reveal nothing (the codes themselves: shagym/complaints/tes
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 from django.utils import translation
 from django.utils.html import escape
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from shagym.complaints.codes import issue_access_code
 from shagym.portal import codes
@@ -14,7 +16,8 @@ from shagym.portal import codes
 from .wizard_steps import url
 
 WRONG = "The number or the access code is wrong. Check both on the talon and try again."
-TOO_MANY = "Too many wrong attempts. Wait 15 minutes and try again, or call the contact centre 1414."
+TOO_MANY = ("Too many wrong attempts. Wait %(minutes)d minute and try again, or call the contact centre 1414.",
+            "Too many wrong attempts. Wait %(minutes)d minutes and try again, or call the contact centre 1414.")
 
 
 @pytest.mark.parametrize("language", ["kk", "ru"])
@@ -57,22 +60,53 @@ def test_status_form_errors(client, db, language):
 
 
 @pytest.mark.parametrize("language", ["kk", "ru"])
-def test_wrong_attempts_are_limited_per_number(client, paper, settings, language):
+def test_too_many_wrong_codes_for_a_number_from_one_address_answer_429(client, paper, settings, language):
     settings.SHAGYM_STATUS_CHECK_ATTEMPTS = 3
     code = issue_access_code(paper)
     for i in range(3):
-        client.post(url("status-check"), {"number": paper.number, "code": "AAAA-AAA" + "BCD"[i]},
-                    REMOTE_ADDR=f"10.0.0.{i}")
-    # Even the right code is refused now, from a fresh address: the number is locked for the window.
-    response = client.post(url("status-check", language=language), {"number": paper.number, "code": code},
-                           REMOTE_ADDR="10.0.0.99")
+        response = client.post(url("status-check"), {"number": paper.number, "code": "AAAA-AAA" + "BCD"[i]})
+        assert response.status_code == 200
+    # Even the right code is refused now from this address: the attempt is not evaluated.
+    response = client.post(url("status-check", language=language), {"number": paper.number, "code": code})
+    assert response.status_code == 429
+    assert response["Retry-After"] == str(settings.SHAGYM_STATUS_CHECK_WINDOW_SECONDS)
     with translation.override(language):
-        assert escape(gettext(TOO_MANY)) in response.content.decode()
+        assert escape(ngettext(*TOO_MANY, 15) % {"minutes": 15}) in response.content.decode()
     assert "timeline" not in response.content.decode()
 
 
-def test_wrong_attempts_are_limited_per_address(client, paper, settings):
+def test_someone_who_knows_only_the_number_cannot_lock_the_holder_out(client, paper, settings):
     settings.SHAGYM_STATUS_CHECK_ATTEMPTS = 3
+    code = issue_access_code(paper)
+    for _i in range(20):  # the attacker tries from his address until refused, and goes on
+        client.post(url("status-check"), {"number": paper.number, "code": "AAAA-AAAA"}, REMOTE_ADDR="10.6.6.6")
+    response = client.post(url("status-check"), {"number": paper.number, "code": code}, REMOTE_ADDR="10.0.0.7")
+    assert response.status_code == 200
+    assert "timeline" in response.content.decode()
+
+
+def test_the_number_has_a_ceiling_over_all_addresses(paper, settings):
+    settings.SHAGYM_STATUS_CHECK_ATTEMPTS = 3
+    settings.SHAGYM_STATUS_CHECK_NUMBER_ATTEMPTS = 10
+    code = issue_access_code(paper)
+    for i in range(10):  # two wrong codes from each of five addresses
+        assert codes.look_up(number=paper.number, code="AAAA-AAAA", client=f"10.0.0.{i // 2}") is None
+    with pytest.raises(codes.TooManyAttempts):
+        codes.look_up(number=paper.number, code=code, client="10.9.9.9")
+
+
+def test_a_refused_pair_does_not_raise_the_numbers_ceiling(paper, settings):
+    settings.SHAGYM_STATUS_CHECK_ATTEMPTS = 2
+    settings.SHAGYM_STATUS_CHECK_NUMBER_ATTEMPTS = 5
+    code = issue_access_code(paper)
+    for _ in range(50):
+        with contextlib.suppress(codes.TooManyAttempts):
+            codes.look_up(number=paper.number, code="AAAA-AAAA", client="10.6.6.6")
+    assert codes.look_up(number=paper.number, code=code, client="10.0.0.1") == paper
+
+
+def test_wrong_attempts_are_limited_per_address(client, paper, settings):
+    settings.SHAGYM_STATUS_CHECK_ADDRESS_ATTEMPTS = 3
     code = issue_access_code(paper)
     for i in range(3):
         client.post(url("status-check"), {"number": f"26-001-0000{i}", "code": "AAAA-AAAA"})
@@ -86,3 +120,43 @@ def test_look_up_counts_only_failures(paper, settings):
     code = issue_access_code(paper)
     for _ in range(5):
         assert codes.look_up(number=paper.number, code=code, client="1.2.3.4") == paper
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_wrong_codes_are_evaluated_at_most_the_limit(settings, monkeypatch):
+    """Thirty wrong codes at the same moment from one address: each is counted before it is evaluated (one atomic
+    upsert), so exactly the limit of them reach the code check, never more."""
+    import threading
+
+    from django.db import connection
+
+    settings.SHAGYM_STATUS_CHECK_ATTEMPTS = 5
+    evaluated = []
+    lock = threading.Lock()
+
+    def counting_check(number, code):
+        with lock:
+            evaluated.append(code)
+        return None
+
+    monkeypatch.setattr(codes, "check_access_code", counting_check)
+    barrier = threading.Barrier(30)
+    refused = []
+
+    def attempt(i: int) -> None:
+        try:
+            barrier.wait(timeout=10)
+            codes.look_up(number="26-001-00001", code=f"AAAA-AA{i:02d}", client="10.0.0.1")
+        except codes.TooManyAttempts:
+            with lock:
+                refused.append(i)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(30)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert len(evaluated) == 5
+    assert len(refused) == 25

@@ -404,3 +404,21 @@ def test_tampered_input_never_breaks_a_page(applicant_client, provider, ministry
     assert applicant_client.get(step_url("nonsense")).status_code == 302
     assert applicant_client.post(step_url("attachments"), {"remove": "../../etc/passwd"}).status_code in (200, 302)
     assert applicant_client.post(url("status-check"), {"number": "'; DROP TABLE", "code": "x" * 500}).status_code == 200
+
+
+def test_a_pdf_with_javascript_is_refused_on_the_form(applicant_client, provider, ministry):
+    from shagym.complaints.tests.test_attachments import JAVASCRIPT_ON_OPEN
+
+    fill(applicant_client, provider, addressee=_addressee(ministry), language="en", until="attachments")
+    response = applicant_client.post(step_url("attachments", "en"), {
+        "files": [SimpleUploadedFile("invoice.pdf", JAVASCRIPT_ON_OPEN)], "action": "upload"})
+    assert response.status_code == 200
+    assert "contains a script or a command that starts a program (JavaScript)" in response.content.decode()
+    assert applicant_client.session[SESSION_KEY]["attachments"] == []
+
+
+def test_draft_files_wait_under_random_names(applicant_client, provider, ministry):
+    fill(applicant_client, provider, addressee=_addressee(ministry), until="attachments")
+    _upload(applicant_client, SimpleUploadedFile("шешім.pdf", PDF), SimpleUploadedFile("шешім.pdf", PDF))
+    stored = [a["stored"] for a in applicant_client.session[SESSION_KEY]["attachments"]]
+    assert len(set(stored)) == 2 and all(len(name) == 36 and name.endswith(".pdf") for name in stored)
