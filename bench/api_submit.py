@@ -48,6 +48,7 @@ def environment(port: int) -> dict[str, str]:
         DATABASE_URL=f"{PG}/{DATABASE}",
         SHAGYM_SECRET_KEY="bench-only-" + "x" * 40,
         SHAGYM_ALLOWED_HOSTS="127.0.0.1",
+        SHAGYM_SSL_REDIRECT="0",  # plain http on loopback
         SHAGYM_DB_CONN_MAX_AGE="600",
         SHAGYM_API_RATE_PER_KEY="1000000000",
         SHAGYM_API_RATE_PER_ADDRESS="1000000000",

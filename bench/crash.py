@@ -218,7 +218,7 @@ def main() -> int:
     folder = Path(tempfile.mkdtemp(prefix="shagym-crash-"))
     mail_dir = folder / "mail"
     env = {**os.environ, "DATABASE_URL": app_url, "SHAGYM_DEBUG": "0", "SHAGYM_SECRET_KEY": secrets.token_urlsafe(40),
-           "SHAGYM_ALLOWED_HOSTS": "127.0.0.1", "SHAGYM_SECURE_COOKIES": "0", "SHAGYM_CACHE": "database",
+           "SHAGYM_ALLOWED_HOSTS": "127.0.0.1", "SHAGYM_SECURE_COOKIES": "0", "SHAGYM_SSL_REDIRECT": "0", "SHAGYM_CACHE": "database",
            "SHAGYM_EMAIL_BACKEND": "shagym.notify.mailbox.ReadableFileBackend", "SHAGYM_MAIL_DIR": str(mail_dir),
            "SHAGYM_MEDIA_ROOT": str(folder / "media"), "SHAGYM_SMS_DIR": str(folder / "sms"),
            "SHAGYM_NOTIFY_SMS_KINDS": "", "SHAGYM_NOTIFY_STALE_SECONDS": "5", "SHAGYM_NOTIFY_RETRY_SECONDS": "1",

@@ -79,6 +79,7 @@ def production_env(database_url: str) -> dict[str, str]:
         SHAGYM_SECRET_KEY="bench-" + "x" * 50,
         SHAGYM_ALLOWED_HOSTS="127.0.0.1,localhost",
         SHAGYM_SECURE_COOKIES="0",  # plain http on loopback
+        SHAGYM_SSL_REDIRECT="0",
         # Production's queue: each action's outbox row commits with its event. No worker runs (the bench measures the
         # web); the rows wait in the table.
         SHAGYM_TASKS_BACKEND="django_tasks_db.DatabaseBackend",
@@ -88,6 +89,8 @@ def production_env(database_url: str) -> dict[str, str]:
         SHAGYM_APPLICANT_SIGNATURE="optional",
         SHAGYM_ANSWER_SIGNATURE="optional",
         SHAGYM_STATUS_CHECK_ATTEMPTS="1000000",  # the bench asks again and again from one address
+        SHAGYM_STATUS_CHECK_ADDRESS_ATTEMPTS="1000000",
+        SHAGYM_STATUS_CHECK_NUMBER_ATTEMPTS="1000000",
         SHAGYM_API_RATE_PER_ADDRESS="100000000",
         SHAGYM_API_RATE_PER_KEY="100000000",
         PYTHONPATH=str(ROOT),

@@ -26,6 +26,7 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
 
 from shagym.directory.models import Organisation
+from shagym.signatures import blocking
 
 logger = logging.getLogger(__name__)
 
@@ -86,5 +87,5 @@ def apply(pdf: bytes, seal: Seal, *, number: str, reason: str,
         field_name=FIELD, md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES,
         reason=reason, location=number, name=seal.name or None,
     )
-    out = signers.sign_pdf(writer, meta, signer=seal.signer)
+    out = blocking.run(signers.async_sign_pdf(writer, meta, signer=seal.signer))
     return out.getvalue()  # type: ignore[no-any-return, attr-defined]

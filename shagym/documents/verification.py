@@ -14,10 +14,11 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
+from shagym.signatures import blocking
 from shagym.signatures.verify import trust_store
 
 from .models import Document
@@ -87,7 +88,7 @@ def _seals(data: bytes) -> list[SealCheck]:
         context = ValidationContext(trust_roots=list(store.roots), other_certs=list(store.intermediates),
                                     allow_fetching=False, revocation_mode="soft-fail")
         try:
-            status = validate_pdf_signature(embedded, context, skip_diff=True)
+            status = blocking.run(async_validate_pdf_signature(embedded, context, skip_diff=True))
         except Exception as exc:  # a file made to break the parser must not break the page
             logger.info("Seal validation failed: %s", exc)
             checks.append(SealCheck(embedded.field_name, "", False, False, False, ""))

@@ -10,7 +10,6 @@ signing-time attribute the signer's computer wrote, which is recorded beside it.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import hashlib
 import logging
@@ -29,7 +28,7 @@ from pyhanko_certvalidator import CertificateValidator, ValidationContext
 from pyhanko_certvalidator import errors as cv_errors
 from pyhanko_certvalidator.policy_decl import CertRevTrustPolicy, RevocationCheckingPolicy, RevocationCheckingRule
 
-from . import cms, revocation
+from . import blocking, cms, revocation
 
 logger = logging.getLogger(__name__)
 
@@ -261,7 +260,7 @@ def check_chain(cert: asn1_x509.Certificate, extra: list[asn1_x509.Certificate],
     """The path from the root to `cert`, valid at `at`; raise ChainRefused with the outcome otherwise."""
     store = trust_store()
     try:
-        return asyncio.run(_validate(cert, _context(store, extra, at, revinfo=revinfo), extra))
+        return blocking.run(_validate(cert, _context(store, extra, at, revinfo=revinfo), extra))
     except cv_errors.RevokedError as exc:
         raise ChainRefused(Outcome.REVOKED, str(exc)) from exc
     except (cv_errors.ExpiredError, cv_errors.NotYetValidError) as exc:

@@ -304,6 +304,7 @@ WEB: dict[str, Page] = {
     "bo-reports": page(REPORTERS), "bo-reports-ranking": page(REPORTERS),
     "bo-reports-export": page(REPORTERS, "=summary", "=csv"),
     "bo-case": page(READERS, "case"),
+    "bo-dossier": page(HOLDING_BODY, "case", note="the case file (ZIP): the body that holds it; inspectors read, not export"),
     "bo-answer": page({"executor", "head"}, "case"),
     "bo-answer-pdf": page(READERS, "case", note="the draft, readable by whoever reads the case"),
     "bo-answer-to-sign": page({"head"}, "to_sign", note="the exact bytes the head signs"),

@@ -82,6 +82,7 @@ def test_status_check_counts_wrong_codes_per_real_client(client, settings):
     """Issue 14: behind the load balancer every request comes from nginx; the limit must still be per client."""
     settings.SHAGYM_TRUSTED_PROXIES = list(PROXIES)
     settings.SHAGYM_STATUS_CHECK_ATTEMPTS = 2
+    settings.SHAGYM_STATUS_CHECK_ADDRESS_ATTEMPTS = 2  # different numbers: the per-address counter
     assert TOO_MANY not in _wrong_code(client, peer=NGINX, forwarded="198.51.100.1", n=1)
     assert TOO_MANY not in _wrong_code(client, peer=NGINX, forwarded="198.51.100.1", n=2)
     assert TOO_MANY in _wrong_code(client, peer=NGINX, forwarded="198.51.100.1", n=3)
@@ -95,6 +96,7 @@ def test_status_check_counts_wrong_codes_per_real_client(client, settings):
 def test_a_direct_client_cannot_dodge_the_limit_with_a_forged_header(client, settings):
     settings.SHAGYM_TRUSTED_PROXIES = list(PROXIES)
     settings.SHAGYM_STATUS_CHECK_ATTEMPTS = 2
+    settings.SHAGYM_STATUS_CHECK_ADDRESS_ATTEMPTS = 2  # different numbers: the per-address counter
     for n in range(2):
         _wrong_code(client, peer="203.0.113.7", forwarded=f"192.0.2.{n}", n=n)
     assert TOO_MANY in _wrong_code(client, peer="203.0.113.7", forwarded="192.0.2.200", n=9)

@@ -132,8 +132,8 @@ def test_the_checks_add_no_query_to_an_anonymous_page(client, db, django_assert_
 def readme_production_environment() -> dict[str, str]:
     """The exports of the README's deployment section, evaluated by the shell as an operator would."""
     readme = (ROOT / "README.md").read_text()
-    section = readme.split("## Deploying with PostgreSQL", 1)[1]
-    block = section.split("```bash", 1)[1].split("```", 1)[0]
+    section = readme.split("## Deployment and scaling out", 1)[1]
+    block = next(b.split("```", 1)[0] for b in section.split("```bash")[1:] if "export SHAGYM_SECRET_KEY" in b)
     exports = "\n".join(line for line in block.splitlines() if line.startswith("export "))
     assert "SHAGYM_SECRET_KEY" in exports and "SHAGYM_ALLOWED_HOSTS" in exports
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("SHAGYM_", "DATABASE_URL", "DJANGO_"))}
