@@ -132,7 +132,7 @@ users = {u.username: u for u in User.objects.filter(username__in=["demo-applican
 store = import_module(settings.SESSION_ENGINE).SessionStore
 def cookie(user):
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    s = store(); s[SESSION_KEY] = str(user.pk); s[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    s = store(); s[SESSION_KEY] = str(user.pk); s[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     s[HASH_SESSION_KEY] = user.get_session_auth_hash(); s.create(); return s.session_key
 paper = Complaint.objects.filter(channel="office", number__isnull=False).order_by("pk").first()
 code = codes.issue_access_code(paper)
@@ -633,6 +633,12 @@ def main() -> None:
         ]
         # Every worker past its first requests (imports, template compilation, connections), then the ceiling
         # measured before and after the pages: the machine's drift during the run shows in the two figures.
+        for name, path, cookie in pages:
+            # wrk counts a redirect as an answer: each page must really be served (a lost session would measure
+            # the sign-in redirect instead).
+            status, location, _ = Browser(server.port, cookie).request("GET", path)
+            if status != 200:
+                sys.exit(f"{name}: {path} answered {status} {location}, not the page")
         for path, cookie in [("/healthz", ""), *((path, cookie) for _, path, cookie in pages)]:
             wrk(server.port, path, cookie=cookie, duration=2, connections=args.connections)
         first = wrk(server.port, "/healthz", duration=args.duration, connections=args.connections)
