@@ -43,6 +43,5 @@ def look_up(*, number: str, code: str, client: str) -> Complaint | None:
         counted.append(key)
     complaint = check_access_code(number, code)
     if complaint is not None:
-        for key in counted:
-            counters.take_back(key, seconds=window)
+        counters.take_back(*counted, seconds=window)
     return complaint
