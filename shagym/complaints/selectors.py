@@ -62,8 +62,15 @@ def due_date_changes(user: User, *, limit: int = 500) -> list[services.DueDateCh
 
 
 def applicant_complaints(user: User) -> QuerySet[Complaint]:
-    """The applicant's own complaints, newest first, with what the cabinet list shows."""
-    return access.complaints_for_applicant(user).select_related("reviewing_body", "holder").order_by("-received_at")
+    """The applicant's own complaints, newest first, with only what the cabinet list shows (its status, term and the
+    body's name): a list of every complaint of an applicant must not load every column of each."""
+    return (
+        access.complaints_for_applicant(user)
+        .select_related("reviewing_body")
+        .only("number", "received_at", "status", "overdue_since", "due_date",
+              "reviewing_body__name_kk", "reviewing_body__name_ru", "reviewing_body__name_en")
+        .order_by("-received_at")
+    )
 
 
 def applicant_complaint(user: User, pk: int) -> Complaint:
