@@ -38,6 +38,10 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+# The bench signs staff in with force_login and times their pages; the second factor, which heads and inspectors owe
+# at sign-in, is not what it measures.
+settings.SHAGYM_2FA_REQUIRED_ROLES = []
+
 from shagym import workdays  # noqa: E402
 from shagym.accounts.models import User  # noqa: E402
 from shagym.complaints import demo  # noqa: E402
