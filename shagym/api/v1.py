@@ -5,8 +5,10 @@ Every error is an RFC 9457 problem (problems.py), every status a route can answe
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
+from django.utils.translation import get_language
 from ninja import NinjaAPI
 
 from shagym.directory.api import router as calendar_router
@@ -18,6 +20,18 @@ PROBLEM_REF = "#/components/schemas/Problem"
 
 class ShagymAPI(NinjaAPI):
     def get_openapi_schema(self, **kwargs: Any) -> Any:
+        # Built once per language and prefix in each process (about a quarter of a second of CPU each time): the
+        # schema changes only with the code, and an anonymous request must not cost that much.
+        key = (get_language(), repr(sorted(kwargs.items())))
+        if key not in self._schemas:
+            self._schemas[key] = self._build_schema(**kwargs)
+        return self._schemas[key]
+
+    @cached_property
+    def _schemas(self) -> dict[tuple[str | None, str], Any]:
+        return {}
+
+    def _build_schema(self, **kwargs: Any) -> Any:
         schema = super().get_openapi_schema(**kwargs)
         problem = {"schema": {"$ref": PROBLEM_REF}}
         for operations in schema.get("paths", {}).values():
