@@ -597,6 +597,11 @@ SHAGYM_API_RATE_WINDOW_SECONDS = envint("SHAGYM_API_RATE_WINDOW_SECONDS", 60)
 SHAGYM_API_MAX_BODY_KB = envint("SHAGYM_API_MAX_BODY_KB", 256)
 # A new API key expires after this many days unless the administrator sets another date (0: never).
 SHAGYM_API_KEY_DAYS = envint("SHAGYM_API_KEY_DAYS", 365)
+# The first answer to a POST is kept this many hours for retries with its Idempotency-Key (a retry after that files
+# again); a file uploaded on its own and not bound to a complaint within SHAGYM_API_UPLOAD_HOURS is removed. The
+# worker's sweep removes both (shagym.api.housekeeping).
+SHAGYM_API_IDEMPOTENCY_HOURS = envint("SHAGYM_API_IDEMPOTENCY_HOURS", 72)
+SHAGYM_API_UPLOAD_HOURS = envint("SHAGYM_API_UPLOAD_HOURS", 24)
 # Webhooks: attempts per event and subscription, the first retry after SHAGYM_WEBHOOK_RETRY_SECONDS and each next
 # one 4 times later (at most a day); a subscription is disabled after SHAGYM_WEBHOOK_DISABLE_AFTER failed attempts
 # in a row, and its contact e-mail is told.
@@ -611,7 +616,8 @@ SHAGYM_WEBHOOK_STALE_SECONDS = envint("SHAGYM_WEBHOOK_STALE_SECONDS", 600)
 SHAGYM_WEBHOOK_REQUIRE_HTTPS = envbool("SHAGYM_WEBHOOK_REQUIRE_HTTPS", not DEBUG)
 SHAGYM_WEBHOOK_ALLOW_PRIVATE = envbool("SHAGYM_WEBHOOK_ALLOW_PRIVATE", False)
 
-for _name in ("SHAGYM_API_RATE_WINDOW_SECONDS", "SHAGYM_API_MAX_BODY_KB", "SHAGYM_WEBHOOK_MAX_ATTEMPTS",
+for _name in ("SHAGYM_API_RATE_WINDOW_SECONDS", "SHAGYM_API_MAX_BODY_KB", "SHAGYM_API_IDEMPOTENCY_HOURS",
+              "SHAGYM_API_UPLOAD_HOURS", "SHAGYM_WEBHOOK_MAX_ATTEMPTS",
               "SHAGYM_WEBHOOK_RETRY_SECONDS", "SHAGYM_WEBHOOK_DISABLE_AFTER", "SHAGYM_WEBHOOK_TIMEOUT",
               "SHAGYM_WEBHOOK_STALE_SECONDS"):
     if globals()[_name] < 1:

@@ -34,6 +34,17 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
+# Housekeeping the apps above register in their AppConfig.ready() (the API's old idempotency records and uploads never
+# bound, for one): each is called with the sweep's time and returns how many rows it removed. The sweep never imports
+# them.
+_housekeeping: list[Callable[[dt.datetime], int]] = []
+
+
+def register_housekeeping(tidy: Callable[[dt.datetime], int]) -> None:
+    if tidy not in _housekeeping:
+        _housekeeping.append(tidy)
+
+
 @dataclass
 class SweepReport:
     overdue: int = 0
@@ -41,6 +52,7 @@ class SweepReport:
     reminders: int = 0
     digests: int = 0
     requeued: int = 0
+    tidied: int = 0
     errors: int = 0
 
     def as_dict(self) -> dict[str, int]:
@@ -67,6 +79,7 @@ def run(*, now: dt.datetime | None = None) -> SweepReport:
         if local.hour >= settings.SHAGYM_DIGEST_HOUR:
             report.digests = _send_digests(report, today, next_day)
     report.requeued = _requeue(at=at)
+    report.tidied = _each(report, list(_housekeeping), lambda tidy: tidy(at))
     return report
 
 
