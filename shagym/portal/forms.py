@@ -527,6 +527,13 @@ class QualityAuthorityChoiceField(forms.ModelChoiceField):
         return obj.name
 
 
+class SecondTierSignForm(SubmitForm):
+    """The second-tier complaint's signing step: the signature, and the draft it signs."""
+
+    idempotency_key = None  # type: ignore[assignment]
+    draft = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+
 class SecondTierForm(PortalForm):
     authority = QualityAuthorityChoiceField(
         label=_("Which office of the quality authority?"),

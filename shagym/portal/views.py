@@ -551,34 +551,120 @@ def cabinet_supply(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def cabinet_second_tier(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """RULES §24: after an unsatisfying answer or silence past the term, the complaint to the quality authority,
-    prefilled from the first one and linked to it."""
+    prefilled from the first one and linked to it. Signed like any complaint (RULES §3, АППК Art. 93): when the
+    signature is required, what was written and the files wait in the session and the draft storage while the
+    applicant checks and signs them (_second_tier_sign)."""
     parent = selectors.applicant_complaint(request.user, pk)
     authorities = lookups.quality_authorities(parent.reviewing_body)
     if not timeline.actions(parent).second_tier or not authorities:
         child = timeline.actions(parent).second_tier_child
         return redirect("cabinet-complaint", pk=child.pk if child else pk)
+    stash_key = f"second-tier:{parent.pk}"
+    stash = request.session.get(stash_key)
+    if stash and ("draft" in request.POST or request.GET.get("sign")):
+        return _second_tier_sign(request, parent, stash_key, stash)
     initial = {"demands": parent.demands, "idempotency_key": f"portal-{request.user.pk}-{secrets.token_hex(16)}"}
+    if stash and request.method == "GET":
+        initial = {"authority": stash["authority"], "reasons": stash["reasons"], "demands": stash["demands"],
+                   "idempotency_key": stash["key"]}
     posted = request.method == "POST"
     form = forms.SecondTierForm(request.POST if posted else None, request.FILES if posted else None, initial=initial,
                                 authorities=authorities)
     if posted and form.is_valid():
-        # The service scopes the key by the actor, so a key from another account cannot reach its complaint.
         data = form.cleaned_data
-        try:
-            child = services.file_second_tier(actor=request.user, parent=parent, quality_authority=data["authority"],
-                                              reasons=data["reasons"], demands=data["demands"],
-                                              attachments=data["files"], idempotency_key=data["idempotency_key"]
-                                              ).complaint
-        except Refused as exc:
-            form.add_error(exc.field if exc.field in form.fields else ("files" if exc.field == "attachments" else None),
-                           exc.message)
-        except NotAllowed:
-            form.add_error(None, gettext("This is not possible for this complaint any more."))
+        if signing.required("complaint"):
+            draft = uploads.Draft(secrets.token_hex(16))
+            items: list[dict[str, object]] = []
+            for upload in data["files"]:
+                try:
+                    content_type, extension = attachments.check(upload, already=len(items))
+                except Refused as exc:
+                    form.add_error("files", exc.message)
+                    continue
+                items.append(draft.save(upload, content_type=content_type, extension=extension))
+            if not form.errors:
+                request.session[stash_key] = {
+                    "draft": draft.key, "files": items, "authority": data["authority"].pk,
+                    "reasons": data["reasons"], "demands": data["demands"], "key": data["idempotency_key"],
+                }
+                return redirect(reverse("cabinet-second-tier", args=[parent.pk]) + "?sign=1")
         else:
-            messages.success(request, gettext("Your complaint to the quality authority is delivered."))
-            return redirect("complaint-sent", pk=child.pk)
+            child = _file_second_tier(request, form, parent, data["authority"], data, data["files"], None)
+            if child is not None:
+                return redirect("complaint-sent", pk=child.pk)
     return render(request, "portal/cabinet/second_tier.html",
                   {"form": form, "authorities": authorities, **_detail_context(parent)})
+
+
+def _file_second_tier(request: AuthenticatedRequest, form: Any, parent: Complaint, authority: Any,
+                      data: dict[str, Any], files: list[Any], signature: Any) -> Complaint | None:
+    """The one service call; its refusals become the form's errors."""
+    try:
+        # The service scopes the key by the actor, so a key from another account cannot reach its complaint.
+        child = services.file_second_tier(actor=request.user, parent=parent, quality_authority=authority,
+                                          reasons=data["reasons"], demands=data["demands"], attachments=files,
+                                          idempotency_key=data["idempotency_key"], signature=signature).complaint
+    except Refused as exc:
+        field = "files" if exc.field == "attachments" else exc.field
+        form.add_error(field if field in form.fields else None, exc.message)
+        return None
+    except NotAllowed:
+        form.add_error(None, gettext("This is not possible for this complaint any more."))
+        return None
+    messages.success(request, gettext("Your complaint to the quality authority is delivered."))
+    return child
+
+
+def _second_tier_sign(request: AuthenticatedRequest, parent: Complaint, stash_key: str,
+                      stash: dict[str, Any]) -> HttpResponse:
+    """The second-tier complaint as it will be filed, signed with NCALayer (or a .cms file) and then filed."""
+    authority = next((a for a in lookups.quality_authorities(parent.reviewing_body) if a.pk == stash["authority"]),
+                     None)
+    if authority is None:
+        request.session.pop(stash_key, None)
+        return redirect("cabinet-second-tier", pk=parent.pk)
+    names = [(str(item["name"]), str(item["sha256"])) for item in stash["files"]]
+    content = services.second_tier_content(parent=parent, quality_authority=authority, reasons=stash["reasons"],
+                                           demands=stash["demands"], attachments=names)
+    if request.method == "GET" and request.GET.get("content"):
+        # For an applicant who signs with another program than NCALayer: the exact bytes to sign, as a file.
+        response = HttpResponse(content, content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="second-tier-{parent.number}.json"'
+        return response
+    form = forms.SecondTierSignForm(request.POST or None, request.FILES or None, initial={"draft": stash["draft"]})
+    if request.method == "POST":
+        if not form.is_valid() or form.cleaned_data["draft"] != stash["draft"]:
+            form.add_error(None, gettext("This form was opened in another window or has expired. Check your answers "
+                                         "and submit again."))
+        else:
+            draft = uploads.Draft(stash["draft"])
+            files = draft.open_all(stash["files"])
+            try:
+                cms = form.cms()
+                # Verified here, before the service's transaction: the certification centre may be asked.
+                signature = signature_verify.verify(cms, content) if cms else None
+                data = {"reasons": stash["reasons"], "demands": stash["demands"], "idempotency_key": stash["key"]}
+                child = _file_second_tier(request, form, parent, authority, data, files, signature)
+            finally:
+                uploads.close_all(files)
+            if child is not None:
+                request.session.pop(stash_key, None)
+                return redirect("complaint-sent", pk=child.pk)
+    individual = parent.applicant_kind == ApplicantKind.INDIVIDUAL
+    sign = {
+        "ncalayer": settings.SHAGYM_NCALAYER_URL, "content": base64.b64encode(content).decode(),
+        "iin": parent.iin if individual else "", "bin": "" if individual else parent.bin, "required": True,
+        "download": reverse("cabinet-second-tier", args=[parent.pk]) + "?sign=1&content=1",
+        "button": gettext("Sign with NCALayer and submit"),
+        "intro": gettext("NCALayer opens: choose your signing key (RSA… or GOSTKNCA…) and enter its password. You "
+                         "sign exactly what is shown above and the files you attached."),
+        "legal": gettext("The complaint carries your signature (Administrative Procedural Code, Art. 93): on the "
+                         "portal, your electronic digital signature."),
+    }
+    return render(request, "portal/cabinet/second_tier_sign.html", {
+        "form": form, "sign": sign, "authority": authority, "stash": stash, "content": content.decode(),
+        **_detail_context(parent),
+    })
 
 
 # ---------------------------------------------------------------------------------------------------------------

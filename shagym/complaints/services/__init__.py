@@ -15,7 +15,7 @@ from .intake import (
     submit_complaint,
     validate_input,
 )
-from .oversight import confirm_execution, file_second_tier, recommend, report_execution
+from .oversight import confirm_execution, file_second_tier, recommend, report_execution, second_tier_content
 from .review import (
     assign_executor,
     close_complaint,
@@ -53,6 +53,7 @@ __all__ = [
     "deliver_answer",
     "extend_term",
     "file_second_tier",
+    "second_tier_content",
     "filed_late",
     "filing_event",
     "forward_complaint",

@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 
 from shagym.directory.models import Organisation
 
-from .. import access, states
+from .. import access, signing, states
 from ..models import Complaint, ComplaintEvent, Recommendation
 from ..situation import has_open_second_tier
 from ..states import Action, AddresseeKind, AppealedAct, Channel, ConfirmData, RecommendData, ReportData, SecondTierData
@@ -21,6 +21,7 @@ from .intake import ComplaintInput, OfficialInput, filing_event, submit_complain
 
 if TYPE_CHECKING:
     from shagym.accounts.models import User
+    from shagym.signatures.verify import Verification
 
 
 @transaction.atomic
@@ -33,10 +34,13 @@ def file_second_tier(
     demands: str,
     attachments: list[UploadedFile] | None = None,
     idempotency_key: str | None = None,
+    signature: Verification | None = None,
     now: dt.datetime | None = None,
 ) -> ComplaintEvent:
     """The applicant complains to the quality authority about the first answer (or its absence), linked to it.
-    Returns the new complaint's filing event; the first complaint gets its own event (SECOND_TIER_FILED)."""
+    Returns the new complaint's filing event; the first complaint gets its own event (SECOND_TIER_FILED). A complaint
+    like any other: the applicant's signature of second_tier_content() is required as SHAGYM_APPLICANT_SIGNATURE
+    says (RULES §3, АППК Art. 93)."""
     at = now_or(now)
     lock(parent)
     if idempotency_key:
@@ -45,9 +49,20 @@ def file_second_tier(
             return filing_event(retried)
     checked = check(parent, Action.SECOND_TIER_FILED, actor=actor, at=at, open_second_tier=has_open_second_tier(parent))
     filed = submit_complaint(actor=actor, data=_second_tier_input(parent, quality_authority, reasons, demands, at),
-                             idempotency_key=idempotency_key, attachments=attachments, parent=parent, now=at)
+                             idempotency_key=idempotency_key, attachments=attachments, parent=parent,
+                             signature=signature, now=at)
     checked.apply(payload=SecondTierData(child=filed.complaint.pk))
     return filed
+
+
+def second_tier_content(
+    *, parent: Complaint, quality_authority: Organisation, reasons: str, demands: str,
+    attachments: list[tuple[str, str]], now: dt.datetime | None = None,
+) -> bytes:
+    """What the applicant signs for a second-tier complaint: its canonical content as file_second_tier() will build
+    it (the applicant's details from the first complaint), with the files as (name, SHA-256)."""
+    data = _second_tier_input(parent, quality_authority, reasons, demands, now_or(now))
+    return signing.complaint_content(data, attachments)
 
 
 def _second_tier_input(

@@ -3,6 +3,7 @@ the documents, and the actions open to the applicant."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import subprocess
 
@@ -272,3 +273,49 @@ def test_the_applicant_downloads_an_attachment_as_a_file_of_its_detected_type(cl
     assert response["Content-Type"] == "image/png"
     assert response["Content-Disposition"].startswith("attachment;")
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_second_tier_is_checked_signed_and_filed_with_its_file_when_the_signature_is_required(
+        client_of, under_review, executor, head, clerk, now, quality_authority, trusted, settings, tmp_path):
+    """RULES §3 (АППК Art. 93): a second-tier complaint is a complaint: signed like the first one. The applicant
+    writes it, checks it, signs exactly that (with the file's SHA-256), and it is filed; unsigned, it is refused."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from shagym.complaints.models import Signature
+
+    settings.SHAGYM_APPLICANT_SIGNATURE = "required"
+    settings.MEDIA_ROOT = tmp_path
+    _answered(under_review, executor, head, clerk, now)
+    path = url("cabinet-second-tier", under_review.pk)
+    key = client_of.get(path).context["form"].initial["idempotency_key"]
+    written = client_of.post(path, {"reasons": "Бас тарту негізсіз.", "demands": "Қайта қарауды сұраймын.",
+                                    "idempotency_key": key, "authority": quality_authority.pk,
+                                    "files": SimpleUploadedFile("шешім.pdf", PDF)})
+    assert written.status_code == 302 and written["Location"].endswith("?sign=1")
+    check = client_of.get(written["Location"])
+    page = check.content.decode()
+    assert "Бас тарту негізсіз." in page and "шешім.pdf" in page and "data-sign-content" in page
+    content = client_of.get(path + "?sign=1&content=1").content
+    assert content == base64.b64decode(check.context["sign"]["content"])
+    draft = check.context["stash"]["draft"]
+
+    unsigned = client_of.post(path, {"draft": draft})
+    assert unsigned.status_code == 200 and not Complaint.objects.filter(parent=under_review).exists()
+    assert "NCALayer" in unsigned.content.decode()
+    someone_else = base64.b64encode(trusted.person("900101300015").sign(content)).decode()
+    refused = client_of.post(path, {"draft": draft, "signature": someone_else})
+    assert refused.status_code == 200 and not Complaint.objects.filter(parent=under_review).exists()
+
+    cms = base64.b64encode(trusted.person(under_review.iin).sign(content)).decode()
+    filed = client_of.post(path, {"draft": draft, "signature": cms})
+    child = Complaint.objects.get(parent=under_review)
+    assert filed["Location"] == url("complaint-sent", child.pk)
+    assert child.reviewing_body == quality_authority and child.attachments.get().name == "шешім.pdf"
+    record = Signature.objects.get(event__complaint=child)
+    assert bytes(record.content) == content and record.iin == under_review.iin
+    # Sent twice (a double click): one complaint.
+    assert client_of.post(path, {"draft": draft, "signature": cms}).status_code == 302
+    assert Complaint.objects.filter(parent=under_review).count() == 1
