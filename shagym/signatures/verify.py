@@ -106,7 +106,9 @@ class Signer:
             bin=unit[3:] if unit.upper().startswith("BIN") else "",
             organisation=names.get("organization_name", ""),
             subject=cert.subject.human_friendly,
-            issuer=cert.issuer.human_friendly,
+            # The issuing CA by its name (e.g. "ҰЛТТЫҚ КУӘЛАНДЫРУШЫ ОРТАЛЫҚ (RSA)"): shown on kk and ru pages, where
+            # human_friendly's English labels ("Common Name: …, Country: KZ") do not belong.
+            issuer=str(cert.issuer.native.get("common_name") or cert.issuer.human_friendly),
             serial=format(cert.serial_number, "x"),
             not_before=validity["not_before"].native,
             not_after=validity["not_after"].native,
