@@ -22,6 +22,7 @@ from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language, gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
@@ -75,6 +76,11 @@ class ReportForm(forms.Form):
         fields["addressee"].choices = [("", _("any")), *AddresseeKind.choices]  # type: ignore[attr-defined]
         for field in fields.values():
             field.error_messages["invalid_choice"] = _("Choose one of the options in the list.")
+        if not self.is_bound:
+            # The period the page shows without filters, in the month fields too (they would look empty).
+            default = ReportFilter.last_twelve_months(timezone.localdate())
+            self.initial.setdefault("start", default.start)
+            self.initial.setdefault("end", default.end)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
