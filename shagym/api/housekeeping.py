@@ -8,7 +8,6 @@ import datetime as dt
 import logging
 
 from django.conf import settings
-from django.db.models import Q
 
 from .models import IdempotencyRecord, RateCounter, Upload
 
@@ -34,5 +33,5 @@ def tidy(at: dt.datetime) -> int:
     # A counter's slot is its window's number (shagym.api.limits); a day of windows back is long past any limit.
     day_of_windows = 86_400 // settings.SHAGYM_API_RATE_WINDOW_SECONDS + 1
     current = int(at.timestamp()) // settings.SHAGYM_API_RATE_WINDOW_SECONDS
-    counters, _ = RateCounter.objects.filter(Q(slot__lt=current - day_of_windows)).delete()
+    counters, _ = RateCounter.objects.filter(slot__lt=current - day_of_windows).delete()
     return removed + counters

@@ -338,22 +338,27 @@ def complaint_check(request: AuthenticatedRequest) -> HttpResponse:
         return redirect(_step_url("addressee"))
     content = _content(wizard, summary)
     individual = summary.applicant_kind == ApplicantKind.INDIVIDUAL
-    sign = {
-        "ncalayer": settings.SHAGYM_NCALAYER_URL, "content": base64.b64encode(content).decode(),
-        "iin": summary.iin if individual else "", "bin": "" if individual else summary.bin,
-        "required": signing.required("complaint"), "download": reverse("complaint-content"),
-        "button": gettext("Sign with NCALayer and submit"),
-        "intro": gettext("NCALayer opens: choose your signing key (RSA… or GOSTKNCA…) and enter its password. You "
-                         "sign exactly what is shown above and the files you attached."),
-        "legal": gettext("The complaint carries your signature (Administrative Procedural Code, Art. 93): on the "
-                         "portal, your electronic digital signature."),
-    }
+    sign = _signing(content, iin=summary.iin if individual else "", bin="" if individual else summary.bin,
+                    required=signing.required("complaint"), download=reverse("complaint-content"))
     return render(request, "portal/wizard/check.html", {
         "wizard": wizard, "data": summary, "addressee": wizard.addressee(), "errors": errors, "sign": sign,
         "appealed_act_label": AppealedAct(summary.appealed_act).label,
         "late": services.filed_late(summary.learned_on, timezone.localdate()),
         "form": forms.SubmitForm(initial={"idempotency_key": wizard.key}),
     })
+
+
+def _signing(content: bytes, *, iin: str, bin: str, required: bool, download: str) -> dict[str, Any]:
+    """What web/_signing.html needs to have the applicant sign a complaint's content with NCALayer."""
+    return {
+        "ncalayer": settings.SHAGYM_NCALAYER_URL, "content": base64.b64encode(content).decode(),
+        "iin": iin, "bin": bin, "required": required, "download": download,
+        "button": gettext("Sign with NCALayer and submit"),
+        "intro": gettext("NCALayer opens: choose your signing key (RSA… or GOSTKNCA…) and enter its password. You "
+                         "sign exactly what is shown above and the files you attached."),
+        "legal": gettext("The complaint carries your signature (Administrative Procedural Code, Art. 93): on the "
+                         "portal, your electronic digital signature."),
+    }
 
 
 def _content(wizard: Wizard, data: Any) -> bytes:
@@ -651,19 +656,10 @@ def _second_tier_sign(request: AuthenticatedRequest, parent: Complaint, stash_ke
                 request.session.pop(stash_key, None)
                 return redirect("complaint-sent", pk=child.pk)
     individual = parent.applicant_kind == ApplicantKind.INDIVIDUAL
-    sign = {
-        "ncalayer": settings.SHAGYM_NCALAYER_URL, "content": base64.b64encode(content).decode(),
-        "iin": parent.iin if individual else "", "bin": "" if individual else parent.bin, "required": True,
-        "download": reverse("cabinet-second-tier", args=[parent.pk]) + "?sign=1&content=1",
-        "button": gettext("Sign with NCALayer and submit"),
-        "intro": gettext("NCALayer opens: choose your signing key (RSA… or GOSTKNCA…) and enter its password. You "
-                         "sign exactly what is shown above and the files you attached."),
-        "legal": gettext("The complaint carries your signature (Administrative Procedural Code, Art. 93): on the "
-                         "portal, your electronic digital signature."),
-    }
+    sign = _signing(content, iin=parent.iin if individual else "", bin="" if individual else parent.bin,
+                    required=True, download=reverse("cabinet-second-tier", args=[parent.pk]) + "?sign=1&content=1")
     return render(request, "portal/cabinet/second_tier_sign.html", {
-        "form": form, "sign": sign, "authority": authority, "stash": stash, "content": content.decode(),
-        **_detail_context(parent),
+        "form": form, "sign": sign, "authority": authority, "stash": stash, **_detail_context(parent),
     })
 
 

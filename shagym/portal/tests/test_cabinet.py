@@ -302,6 +302,8 @@ def test_second_tier_is_checked_signed_and_filed_with_its_file_when_the_signatur
     assert content == base64.b64decode(check.context["sign"]["content"])
     draft = check.context["stash"]["draft"]
 
+    stale = client_of.post(path, {"draft": "another-window", "signature": "x"})
+    assert stale.status_code == 200 and not Complaint.objects.filter(parent=under_review).exists()
     unsigned = client_of.post(path, {"draft": draft})
     assert unsigned.status_code == 200 and not Complaint.objects.filter(parent=under_review).exists()
     assert "NCALayer" in unsigned.content.decode()
