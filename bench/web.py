@@ -4,12 +4,14 @@
     DATABASE_URL=postgresql://… .venv/bin/python bench/web.py --duration 10 --connections 8
     .venv/bin/python bench/web.py --skip-helpdesk      # without the peer (it needs a virtual environment of its own)
 
-What it does, on this machine, with production settings (SHAGYM_DEBUG off) under gunicorn, the load generator on
+What it does, on this machine, with production settings (SHAGYM_DEBUG off) under gunicorn, the cache and the
+sessions in a Redis of its own as deploy/ runs them (`--cache database`: in PostgreSQL), the load generator on
 loopback:
 1. Prepares the database: migrations, the demo, a verified applicant, and 50,000 complaints (bench/queues.py's
    loader) so lists and pages read a realistic table.
 2. Starts gunicorn (`--workers`, default 4, sync) and measures with wrk (Debian's): the bare view /healthz (the
-   framework's ceiling: the same middleware, nothing else), the home page, the status page with number and code, the
+   framework's ceiling: the same middleware, nothing else), the home page (anonymous, and signed in: what every
+   signed-in page pays before its content), the status page with number and code, the
    applicant's cabinet, the staff case page, the executor's queue and the deadline API: requests/s, p50 and p99.
 3. Files complaints through the portal's eight steps end to end with `--clients` (8) clients in threads:
    complaints/s and per-complaint p50/p95/p99.
@@ -99,6 +101,23 @@ def production_env(database_url: str) -> dict[str, str]:
         if name in os.environ:
             env[name] = os.environ[name]
     return env
+
+
+def start_redis() -> tuple[subprocess.Popen[bytes], str]:
+    """A Redis of the bench's own on a free port, as deploy/ runs one beside the application (cache and sessions)."""
+    if not shutil.which("redis-server"):
+        sys.exit("redis-server is missing: apt-get install redis-server (or --cache database)")
+    port = free_port()
+    process = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                                "--appendonly", "no"], stdout=subprocess.DEVNULL, start_new_session=True)
+    for _ in range(100):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return process, f"redis://127.0.0.1:{port}/0"
+        except OSError:
+            time.sleep(0.05)
+    process.kill()
+    sys.exit("redis-server did not start")
 
 
 def manage(env: dict[str, str], *args: str) -> str:
@@ -604,12 +623,28 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--complaints", type=int, default=50_000, help="complaints in the table")
     parser.add_argument("--skip-helpdesk", action="store_true")
+    parser.add_argument("--cache", choices=["redis", "database"], default="redis",
+                        help="where the cache and sessions live: Redis as deploy/ runs it (default), or the database")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install wrk")
     database_url = os.environ.get("DATABASE_URL", PG_DSN_DEFAULT)
     ensure_postgres(database_url)
     env = production_env(database_url)
+    redis = None
+    if args.cache == "redis" and "SHAGYM_REDIS_URL" not in os.environ:
+        redis, env["SHAGYM_REDIS_URL"] = start_redis()
+    env["SHAGYM_CACHE"] = args.cache
+    try:
+        run(args, env, database_url)
+    finally:
+        if redis is not None:
+            redis.terminate()
+            redis.wait(timeout=10)
+
+
+def run(args: argparse.Namespace, env: dict[str, str], database_url: str) -> None:
+    log(f"Cache and sessions: {args.cache}")
     log(f"Preparing {database_url.split('@')[-1]} …")
     manage(env, "migrate", "-v0")
     manage(env, "createcachetable")
@@ -625,6 +660,9 @@ def main() -> None:
             f"wrk {args.connections} connections, {args.duration} s each")
         pages = [
             ("home page", "/kk/", ""),
+            # What every signed-in page pays before its own content (session, user, navigation): the floor
+            # under the cabinet, the case page and the queue.
+            ("home page, signed in", "/kk/", f"sessionid={prepared['applicant']}"),
             ("status page (number and code)", f"/kk/status/?number={prepared['number']}&code={prepared['code']}", ""),
             ("applicant's cabinet", "/kk/cabinet/", f"sessionid={prepared['applicant']}"),
             ("staff case page", f"/kk/staff/complaints/{prepared['case']}/", f"sessionid={prepared['clerk']}"),

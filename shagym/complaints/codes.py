@@ -60,15 +60,18 @@ def issue_access_code(complaint: Complaint) -> str:
 
 def check_access_code(number: str, code: str) -> Complaint | None:
     """The complaint with this registration number, if the code is its code; otherwise None. No rate limit here:
-    the status page counts the attempts (shagym.portal.status)."""
-    complaint = (
-        Complaint.objects.select_related("reviewing_body", "holder").filter(number=normalise_number(number)).first()
+    the status page counts the attempts (shagym.portal.status). One query: the complaint with its code's hash."""
+    found = (
+        list(Complaint.objects.select_related("reviewing_body", "holder", "access_code")
+             .filter(number=normalise_number(number)).order_by()[:1])  # unique: no ORDER BY to compile
         if number
-        else None
+        else []
     )
-    expected = (
-        AccessCode.objects.filter(complaint=complaint).values_list("code_hash", flat=True).first() if complaint else None
-    )
+    complaint = found[0] if found else None
+    try:
+        expected = complaint.access_code.code_hash if complaint is not None else None
+    except AccessCode.DoesNotExist:
+        expected = None
     # Compare even when there is nothing to compare with, so the time taken does not tell whether the number exists.
     ok = constant_time_compare(_hash(code), expected or _hash("-"))
     return complaint if complaint is not None and expected is not None and ok else None

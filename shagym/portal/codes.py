@@ -36,12 +36,15 @@ def look_up(*, number: str, code: str, client: str) -> Complaint | None:
     """The status check: the complaint, or None for any wrong number or code; TooManyAttempts once a counter has
     reached its limit within the window (the attempt is then not evaluated)."""
     window = settings.SHAGYM_STATUS_CHECK_WINDOW_SECONDS
-    counted = []
-    for key, limit in _counters(number, client):
-        if counters.hit(key, seconds=window) > limit:
+    checks = _counters(number, client)
+    # The three counted in one statement; a counter that refuses stops the counting there, so the ones after it are
+    # taken back at once (an attempt refused by its pair never raises the number's ceiling).
+    counts = counters.hit_many(*(key for key, _ in checks), seconds=window)
+    for index, ((_, limit), count) in enumerate(zip(checks, counts, strict=True)):
+        if count > limit:
+            counters.take_back(*(key for key, _ in checks[index + 1:]), seconds=window)
             raise TooManyAttempts
-        counted.append(key)
     complaint = check_access_code(number, code)
     if complaint is not None:
-        counters.take_back(*counted, seconds=window)
+        counters.take_back(*(key for key, _ in checks), seconds=window)
     return complaint

@@ -48,22 +48,31 @@ class Entry:
     text: str | Promise = ""  # a choice's label stays lazy, translated when shown
 
 
-def _body_name(pk: int | None) -> str:
-    body = Organisation.objects.filter(pk=pk).first() if pk else None
-    return body.name if body else ""
+def _bodies(events: list[ComplaintEvent]) -> dict[int, str]:
+    """The names of every body the events mention, in one query (not one per event)."""
+    ids: set[int] = set()
+    for event in events:
+        payload = event.payload
+        if event.action == Action.SUBMIT and event.new.holder_id:
+            ids.add(event.new.holder_id)
+        for name in ("to_body", "body"):
+            value = getattr(payload, name, None)
+            if isinstance(value, int):
+                ids.add(value)
+    return {body.pk: body.name for body in Organisation.objects.filter(pk__in=ids).order_by()} if ids else {}
 
 
 def _date(value: dt.date | None) -> str:
     return dates.numeric(value) if value else ""
 
 
-def _entry(event: ComplaintEvent, complaint: Complaint, seen: set[str]) -> Entry | None:
+def _entry(event: ComplaintEvent, complaint: Complaint, seen: set[str], names: dict[int, str]) -> Entry | None:
     """The event in the applicant's words, from its typed payload and its snapshot after the action."""
     action, payload, after = event.action, event.payload, event.new
     at = event.at
     if action == Action.SUBMIT:
         return Entry(at, gettext("Delivered"), gettext("The complaint was received by %(body)s.")
-                     % {"body": _body_name(after.holder_id) or complaint.holder.name})
+                     % {"body": names.get(after.holder_id or 0, "") or complaint.holder.name})
     if action == Action.REGISTER:
         text = gettext("Registration number %(number)s.") % {"number": after.number or ""}
         if after.status == State.FORWARDING:
@@ -73,11 +82,11 @@ def _entry(event: ComplaintEvent, complaint: Complaint, seen: set[str]) -> Entry
             text += " " + gettext("The answer is due by %(date)s.") % {"date": _date(after.due_date)}
         return Entry(at, gettext("Registered"), text)
     if isinstance(payload, MoveData) and action == Action.FORWARD:
-        return Entry(at, gettext("Sent to the reviewing body"), _body_name(payload.to_body))
+        return Entry(at, gettext("Sent to the reviewing body"), names.get(payload.to_body or 0, ""))
     if isinstance(payload, MoveData) and action == Action.REDIRECT:
         return Entry(at, gettext("Sent to the competent body"),
                      gettext("The questions you raise are for %(body)s; the complaint was sent there.")
-                     % {"body": _body_name(payload.to_body)})
+                     % {"body": names.get(payload.to_body or 0, "")})
     if isinstance(payload, ContentRequestData):
         return Entry(at, gettext("Information requested from you"),
                      gettext("Missing: %(missing)s. Supply it by %(date)s.")
@@ -127,7 +136,7 @@ def _entry(event: ComplaintEvent, complaint: Complaint, seen: set[str]) -> Entry
         return Entry(at, gettext("You complained to the quality authority"))
     if isinstance(payload, RecommendData):
         return Entry(at, gettext("The quality authority recommended that your rights be restored"),
-                     _body_name(payload.body))
+                     names.get(payload.body or 0, ""))
     if isinstance(payload, ConfirmData) and payload.accepted:
         return Entry(at, gettext("The quality authority confirmed the recommendation was carried out"))
     if isinstance(payload, ReviseData) and payload.applied and event.old.due_date != after.due_date:
@@ -140,7 +149,9 @@ def _entry(event: ComplaintEvent, complaint: Complaint, seen: set[str]) -> Entry
 
 def timeline(complaint: Complaint) -> list[Entry]:
     seen: set[str] = set()
-    entries = (_entry(event, complaint, seen) for event in selectors.public_timeline(complaint))
+    events = list(selectors.public_timeline(complaint))
+    names = _bodies(events)
+    entries = (_entry(event, complaint, seen, names) for event in events)
     return [entry for entry in entries if entry is not None]
 
 

@@ -11,17 +11,26 @@ import random
 import time
 
 from django.db import connection
-from django.db.models import F
 
 from .models import AttemptCounter
 
 _UPSERT = """
-INSERT INTO security_attemptcounter (key, started, count) VALUES (%s, %s, 1)
+INSERT INTO security_attemptcounter (key, started, count) VALUES {rows}
 ON CONFLICT (key) DO UPDATE SET
   count = CASE WHEN security_attemptcounter.started = excluded.started
                THEN security_attemptcounter.count + 1 ELSE 1 END,
   started = excluded.started
-RETURNING count
+RETURNING key, count
+"""
+# Taking back is an upsert too (a row missing is left at nought): an INSERT takes its rows in the order of VALUES,
+# so several keys are locked in the order they were counted. An UPDATE over several rows locks them in the order it
+# finds them, which differs between concurrent statements once updates have moved the rows, and PostgreSQL then found
+# deadlocks under load (bench/web.py's status page: errors, p99 1 s).
+_TAKE_BACK = """
+INSERT INTO security_attemptcounter (key, started, count) VALUES {rows}
+ON CONFLICT (key) DO UPDATE SET
+  count = CASE WHEN security_attemptcounter.started = excluded.started AND security_attemptcounter.count > 0
+               THEN security_attemptcounter.count - 1 ELSE security_attemptcounter.count END
 """
 # Old windows are removed now and then by the requests themselves (no sweep to run): about one hit in 500.
 _CLEAN_ONE_IN = 500
@@ -33,26 +42,40 @@ def window_start(seconds: int, now: float | None = None) -> int:
     return int(now // seconds) * seconds
 
 
-def hit(key: str, *, seconds: int, now: float | None = None) -> int:
-    """Count one attempt for this key in the current window of `seconds`; return the count so far, this one in."""
+def _rows(count: int) -> str:
+    return ", ".join(["(%s, %s, %s)"] * count)
+
+
+def hit_many(*keys: str, seconds: int, now: float | None = None) -> list[int]:
+    """Count one attempt for each key (distinct) in the current window of `seconds`, in one statement; return each
+    key's count so far, this one in, in the order given."""
+    keys = tuple(key[:200] for key in keys)
+    started = window_start(seconds, now)
     # One statement: its own transaction under autocommit (part of the caller's if there is one), without BEGIN and
-    # COMMIT round trips around it.
+    # COMMIT round trips around it. B608: only placeholders are formatted in; the values are parameters.
     with connection.cursor() as cursor:
-        cursor.execute(_UPSERT, [key[:200], window_start(seconds, now)])
-        row = cursor.fetchone()
+        cursor.execute(_UPSERT.format(rows=_rows(len(keys))),  # nosec B608
+                       [value for key in keys for value in (key, started, 1)])
+        counts = {str(key): int(count) for key, count in cursor.fetchall()}
     if random.randrange(_CLEAN_ONE_IN) == 0:  # nosec B311 # not a secret: only when to clean up
         clean(now=now)
-    return int(row[0]) if row else 1
+    return [counts.get(key, 1) for key in keys]
+
+
+def hit(key: str, *, seconds: int, now: float | None = None) -> int:
+    """Count one attempt for this key in the current window of `seconds`; return the count so far, this one in."""
+    return hit_many(key, seconds=seconds, now=now)[0]
 
 
 def take_back(*keys: str, seconds: int, now: float | None = None) -> None:
-    """Undo one count of each key in the current window (an attempt that turned out right counts against nobody).
-    One single-row statement per key, in the order given (the order hit() counted them): one statement over several
-    rows locks them in the order it finds them, which differs between concurrent statements after updates move the
-    rows, and PostgreSQL then found deadlocks under load (bench/web.py's status page: errors, p99 1 s)."""
+    """Undo one count of each key in the current window (an attempt that turned out right counts against nobody),
+    in one statement that locks the keys in the order given (the order hit_many() counted them)."""
+    if not keys:
+        return
     started = window_start(seconds, now)
-    for key in keys:
-        AttemptCounter.objects.filter(key=key[:200], started=started, count__gt=0).update(count=F("count") - 1)
+    with connection.cursor() as cursor:
+        cursor.execute(_TAKE_BACK.format(rows=_rows(len(keys))),  # nosec B608 # placeholders only, as above
+                       [value for key in keys for value in (key[:200], started, 0)])
 
 
 def current(key: str, *, seconds: int, now: float | None = None) -> int:

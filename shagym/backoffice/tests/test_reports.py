@@ -172,6 +172,9 @@ def test_the_pages_are_light_and_draw_accessible_charts(dataset, inspector, lang
 
 
 def _queries(client, django_assert_max_num_queries, name="bo-reports", budget=40):
+    # Once before counting: new organisations retire the cached memberships (shagym.directory.memberships), and
+    # their one reload is not data growing.
+    _page(client, name=name)
     with django_assert_max_num_queries(budget) as captured:
         assert _page(client, name=name).status_code == 200
     return len(captured.captured_queries)
