@@ -13,6 +13,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from shagym.choices import ChoiceLabels
 from shagym.directory.models import Organisation, Service
 from shagym.signatures import verify as signature_verify
 
@@ -37,7 +38,7 @@ from .states import (
 )
 
 
-class Complaint(models.Model):
+class Complaint(ChoiceLabels, models.Model):
     # --- Applicant (RULES §3; АППК Art. 93) ---
     applicant_kind = models.CharField(_("applicant is"), max_length=12, choices=ApplicantKind.choices)
     applicant_user = models.ForeignKey(
@@ -257,7 +258,7 @@ class Attachment(models.Model):
         return self.name
 
 
-class Recommendation(models.Model):
+class Recommendation(ChoiceLabels, models.Model):
     """RULES §24 (Law Art. 25(3)): the quality authority's recommendation to a body to restore the applicant's
     rights, and the control of its execution."""
 
@@ -291,7 +292,7 @@ class EventQuerySet(models.QuerySet["ComplaintEvent"]):
         raise TypeError("Complaint events are append-only.")
 
 
-class ComplaintEvent(models.Model):
+class ComplaintEvent(ChoiceLabels, models.Model):
     """One action on a complaint: who, when, what, and the fields before and after. Never updated or deleted.
 
     `data` holds the action's typed payload (states.PAYLOADS), `before` and `after` a states.Snapshot; read them
@@ -418,7 +419,7 @@ class SignatureQuerySet(models.QuerySet["Signature"]):
         raise TypeError("Signatures are kept as received.")
 
 
-class Signature(models.Model):
+class Signature(ChoiceLabels, models.Model):
     """An electronic digital signature given with an action, kept with the event that recorded it: the applicant's
     signature of the complaint (its filing) or the head's of the answer (the decision signed). The CMS, the
     signer's certificate, the exact bytes signed, and the verification as it came out when the signature was

@@ -7,12 +7,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from shagym.choices import ChoiceLabels
 from shagym.complaints.models import Complaint, ComplaintEvent, Signature
 from shagym.complaints.states import Language
 from shagym.directory.models import Organisation
 
 
-class Letter(models.Model):
+class Letter(ChoiceLabels, models.Model):
     """A document issued with an action, kept exactly as it was printed: the notice to the applicant or the covering
     letter stays with the body that sent it even after the complaint has left that body (RULES §8, §9).
 
@@ -59,7 +60,7 @@ class Letter(models.Model):
         return f"{self.complaint.number or self.complaint.pk}-{self.kind}-{self.pk}.pdf"
 
 
-class Document(models.Model):
+class Document(ChoiceLabels, models.Model):
     """Every PDF we issue, by the number printed on it (and in its QR code): who issued it, when, the seal it
     carries, the head's signature of an answer, and the SHA-256 of the file as issued, so anyone can check a copy on
     the verification page (/<lang>/verify/). The number is random: it tells nothing about other documents."""

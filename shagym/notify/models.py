@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shagym.choices import ChoiceLabels
 from shagym.complaints.models import Complaint, ComplaintEvent
 from shagym.directory.models import Organisation
 
@@ -64,7 +65,7 @@ class DeliveryStatus(models.TextChoices):
     FAILED = "failed", _("failed")
 
 
-class Message(models.Model):
+class Message(ChoiceLabels, models.Model):
     kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
     audience = models.CharField(_("addressed to"), max_length=10, choices=Audience.choices)
     complaint = models.ForeignKey(
@@ -118,7 +119,7 @@ class Message(models.Model):
         return self.subject
 
 
-class Delivery(models.Model):
+class Delivery(ChoiceLabels, models.Model):
     message = models.ForeignKey(
         Message, verbose_name=_("message"), on_delete=models.PROTECT, related_name="deliveries"
     )
@@ -176,7 +177,7 @@ class Delivery(models.Model):
         return f"{self.get_medium_display()} → {self.address}"
 
 
-class DeliveryAttempt(models.Model):
+class DeliveryAttempt(ChoiceLabels, models.Model):
     """One try on one medium, kept for proof: when, whether it went, and what the server answered."""
 
     delivery = models.ForeignKey(Delivery, on_delete=models.PROTECT, related_name="attempt_log")
