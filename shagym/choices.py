@@ -17,7 +17,7 @@ _LABELS: dict[Any, dict[Any, Any]] = {}
 class ChoiceLabels:
     """A model mixin (before models.Model in the bases)."""
 
-    def _get_FIELD_display(self, field: Any) -> Any:  # noqa: N802 # Django's name
+    def _get_FIELD_display(self, field: Any) -> Any:  # Django's name
         value = getattr(self, field.attname)
         labels = _LABELS.get(field)
         if labels is None:
