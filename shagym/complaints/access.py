@@ -286,6 +286,20 @@ def recommendations_for(user: User | None) -> QuerySet[Recommendation]:
     return Recommendation.objects.filter(Q(body_id__in=orgs) | Q(complaint__holder_id__in=orgs))
 
 
+def recommendations_on(user: User | None, complaints: dict[int, int | None]) -> QuerySet[Recommendation]:
+    """The recommendations on these complaints (id: holder's id) the user may read: the rule of recommendations_for,
+    with the holders the caller already has, so that the query does not join the complaints (planning that join
+    costs PostgreSQL about 2 ms, a hundred times the query)."""
+    if user is None or not user.is_authenticated or not complaints:
+        return Recommendation.objects.none()
+    on = Recommendation.objects.filter(complaint_id__in=sorted(complaints))
+    if is_inspector(user):
+        return on
+    orgs = organisation_ids(user)
+    held = sorted(pk for pk, holder in complaints.items() if holder in orgs)
+    return on.filter(Q(body_id__in=orgs) | Q(complaint_id__in=held))
+
+
 def executors_of(organisation: Organisation) -> QuerySet[Membership]:
     """Who may be appointed to review a complaint held by the body (active people only)."""
     return Membership.objects.filter(

@@ -244,3 +244,19 @@ def test_back_office_code_never_writes_a_complaint_itself():
             if any(pattern.search(line) for pattern in FORBIDDEN):
                 offenders.append(f"{path.relative_to(root)}:{number}: {line.strip()}")
     assert offenders == []
+
+
+def test_the_case_pages_recommendations_follow_the_same_rule_as_every_list(recommendation, qa_case, decided, inspector,
+                                                                            head, clerk, qa_clerk, outsider):
+    """access.recommendations_on (the case page's, without a join) gives each person exactly what
+    access.recommendations_for gives on the same complaints: the addressed body, the holder, inspectors; no one else."""
+    from shagym.complaints import access
+
+    on = {decided.pk: decided.holder_id, qa_case.pk: qa_case.holder_id}
+    for person in (inspector, head, clerk, qa_clerk, outsider):
+        expected = set(access.recommendations_for(person).filter(complaint_id__in=on))
+        assert set(access.recommendations_on(person, on)) == expected, person
+    assert recommendation in set(access.recommendations_on(head, on))  # addressed to the ministry
+    assert not access.recommendations_on(outsider, on).exists()
+    page = login(head).get(reverse("bo-case", args=[decided.pk])).content.decode()
+    assert "Қалпына келтіру." in page
