@@ -97,11 +97,9 @@ def find(token: str) -> ApiKey | None:
     token = (token or "").strip()
     if len(token) < PREFIX_LENGTH + 20 or len(token) > 200 or not token.startswith("shg_"):
         return None
-    key = (
-        ApiKey.objects.select_related("user", "organisation")
-        .filter(prefix=token[:PREFIX_LENGTH])
-        .first()
-    )
+    # The prefix is unique: one row, no ORDER BY to compile.
+    key = next(iter(ApiKey.objects.select_related("user", "organisation").filter(prefix=token[:PREFIX_LENGTH])
+                    .order_by()[:1]), None)
     if key is None or not hmac.compare_digest(key.hash, digest(token)):
         return None
     return key

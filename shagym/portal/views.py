@@ -205,6 +205,12 @@ def _officials_page(request: AuthenticatedRequest, wizard: Wizard, act_form: Any
 
 
 def _step_service(request: AuthenticatedRequest, wizard: Wizard) -> HttpResponse:
+    if request.method == "POST":
+        # Any service of the register may be chosen; the list shown is only built again if the answer is refused.
+        form = forms.ServiceForm(request.POST, services=lookups.find_services(limit=None)[0])
+        if form.is_valid():
+            wizard.put("service", form.cleaned_data)
+            return _next(request, wizard, "service")
     search = forms.ServiceSearchForm(request.GET or None)
     query = search.cleaned_data["q"] if search.is_bound and search.is_valid() else ""
     found, total = lookups.find_services(query, wizard.respondent())
@@ -212,10 +218,6 @@ def _step_service(request: AuthenticatedRequest, wizard: Wizard) -> HttpResponse
     if chosen is not None and chosen not in found:
         found = [chosen, *found]
     if request.method == "POST":
-        form = forms.ServiceForm(request.POST, services=lookups.find_services(limit=None)[0])
-        if form.is_valid():
-            wizard.put("service", form.cleaned_data)
-            return _next(request, wizard, "service")
         shown = cast(ChoiceField, forms.ServiceForm(services=found).fields["service"])
         cast(ChoiceField, form.fields["service"]).choices = shown.choices
     else:
