@@ -8,12 +8,14 @@ What it does, in one run:
    makes the cache table,
    a body and an API key (scopes submit and read);
 2. starts gunicorn on 127.0.0.1 with production settings (SHAGYM_DEBUG unset, a secret key, SHAGYM_ALLOWED_HOSTS,
-   persistent connections, the database cache and task queue; the rate limits count every request but are set
-   high enough never to refuse one);
+   persistent connections, the database task queue; the cache and the rate limits' counters in a Redis of its own
+   as deploy/ runs them (`--cache database`: in PostgreSQL); the rate limits count every request but are set high
+   enough never to refuse one);
 3. warms up, then runs wrk with N connections for S seconds, each request a new complaint with its own
    Idempotency-Key: requests per second, p50/p95/p99 latency, any non-201;
 4. runs pgbench for the same time with the same number of clients, each transaction writing the rows one
-   submission writes, grouped as the application groups them: the two rate counters (upserts), then one transaction
+   submission writes, grouped as the application groups them: with `--cache database` the two rate counters
+   (upserts; in Redis they write no row), then one transaction
    with the complaint, its appealed official, its filing event, the idempotency record and (with the events outbox,
    on in production) the event's publication task; without the outbox, the notification task after commit and the
    feed entry under the feed's advisory lock. The rows are copied from a submission the API made, so they are the
@@ -41,8 +43,9 @@ DATABASE = "shagym_bench_api"
 PGBENCH = next(iter(sorted(Path("/usr/lib/postgresql").glob("*/bin/pgbench"))), None)
 
 
-def environment(port: int) -> dict[str, str]:
+def environment(port: int, cache: str, redis_url: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SHAGYM_")}
+    env.update(SHAGYM_CACHE=cache, SHAGYM_REDIS_URL=redis_url)
     env.update(
         DJANGO_SETTINGS_MODULE="shagym.settings",
         DATABASE_URL=f"{PG}/{DATABASE}",
@@ -172,12 +175,15 @@ def wrk(port: int, token: str, payload: str, *, connections: int, seconds: int, 
     return result
 
 
-PGBENCH_HEAD = """
--- The rows of one submission, as the application writes them (bench/api_submit.py).
+# The rate counters, when they are kept in the database (`--cache database`).
+PGBENCH_RATES = """
 INSERT INTO api_ratecounter (key, slot, count) VALUES ('a-127.0.0.1', 1, 1)
   ON CONFLICT (key) DO UPDATE SET count = api_ratecounter.count + 1;
 INSERT INTO api_ratecounter (key, slot, count) VALUES ('k-pgbench', 1, 1)
   ON CONFLICT (key) DO UPDATE SET count = api_ratecounter.count + 1;
+"""
+PGBENCH_HEAD = """
+-- The rows of one submission, as the application writes them (bench/api_submit.py).
 BEGIN;
 INSERT INTO complaints_complaint (%(complaint_cols)s)
   SELECT %(complaint_vals)s FROM complaints_complaint WHERE id = %(complaint)d RETURNING id AS cid \\gset
@@ -233,7 +239,7 @@ print(json.dumps({
 """
 
 
-def pgbench_script(env: dict[str, str]) -> str:
+def pgbench_script(env: dict[str, str], *, rates: bool) -> str:
     t = json.loads(run_django(env, TEMPLATES))
     # Unique text columns get a fresh value each (as each submission has its own keys); the number comes later.
     fresh = {name: {column: f"left(replace(gen_random_uuid()::text, '-', ''), {min(length, 32)})"
@@ -255,10 +261,11 @@ def pgbench_script(env: dict[str, str]) -> str:
         over = dict(overrides[name], **({"id": "gen_random_uuid()"} if name == "task" else {}))
         values[f"{name}_vals"] = ", ".join(over.get(c, f'"{c}"') for c in columns)
     values["task_table"] = t["task_table"]
+    head = (PGBENCH_RATES if rates else "") + PGBENCH_HEAD
     if t["outbox"]:
-        script = PGBENCH_HEAD + PGBENCH_TASK + "COMMIT;\n"
+        script = head + PGBENCH_TASK + "COMMIT;\n"
     else:
-        script = PGBENCH_HEAD + "COMMIT;\n" + PGBENCH_TASK + (PGBENCH_FEED if t["feed"] else "")
+        script = head + "COMMIT;\n" + PGBENCH_TASK + (PGBENCH_FEED if t["feed"] else "")
     return script % values
 
 
@@ -289,15 +296,36 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--fresh", action="store_true", help="Drop the bench database first.")
+    parser.add_argument("--cache", choices=["redis", "database"], default="redis",
+                        help="where the cache and the rate counters live: Redis as deploy/ runs it, or PostgreSQL")
     args = parser.parse_args()
 
     port = free_port()
-    env = environment(port)
+    redis = None
+    redis_url = ""
+    if args.cache == "redis":
+        if shutil.which("redis-server") is None:
+            raise SystemExit("redis-server is not installed: apt-get install redis-server (or --cache database)")
+        redis_port = free_port()
+        redis = subprocess.Popen(["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "",
+                                  "--appendonly", "no"], stdout=subprocess.DEVNULL, start_new_session=True)
+        redis_url = f"redis://127.0.0.1:{redis_port}/0"
+        time.sleep(0.5)
+    try:
+        run(args, port, environment(port, args.cache, redis_url))
+    finally:
+        if redis is not None:
+            redis.terminate()
+            redis.wait(timeout=10)
+
+
+def run(args: argparse.Namespace, port: int, env: dict[str, str]) -> None:
     print(f"Database {DATABASE}: {'fresh, ' if args.fresh else ''}migrated ...", flush=True)
     make_database(fresh=args.fresh)
     token = run_django(env, SETUP).splitlines()[-1]
     payload = body()
-    print(f"gunicorn: {args.workers} workers x {args.threads} threads (gthread), production settings", flush=True)
+    print(f"gunicorn: {args.workers} workers x {args.threads} threads (gthread), production settings, cache and "
+          f"rate counters in {args.cache}", flush=True)
     server = start_gunicorn(env, port, args.workers, args.threads)
     try:
         wrk(port, token, payload, connections=args.connections, seconds=args.warmup, run="warmup")
@@ -305,7 +333,7 @@ def main() -> None:
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
-    script = pgbench_script(env)
+    script = pgbench_script(env, rates=args.cache == "database")
     db = pgbench(script, clients=args.connections, seconds=args.seconds)
 
     ratio = api["rps"] / db["tps"] if db["tps"] else 0.0

@@ -276,7 +276,7 @@ SHAGYM_REDIS_URL = os.environ.get("SHAGYM_REDIS_URL", "redis://127.0.0.1:6379/0"
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     if _cache == "memory"
-    else {"BACKEND": "shagym.web.redis_cache.SharedClientRedisCache", "LOCATION": SHAGYM_REDIS_URL}
+    else {"BACKEND": "shagym.redis_cache.SharedClientRedisCache", "LOCATION": SHAGYM_REDIS_URL}
     if _cache == "redis"
     else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "shagym_cache"}
 }

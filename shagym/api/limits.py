@@ -16,6 +16,8 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext
 
+from shagym.redis_cache import counter
+
 from . import problems
 
 PREFIXES = ("/api/", "/open311/")
@@ -42,6 +44,10 @@ RETURNING count
 def hit(name: str) -> int:
     """Count one request for this counter in the current window; return the count so far."""
     window, _left = _window()
+    redis = counter()
+    if redis is not None:  # atomic in Redis, one round trip, no row written (shagym.redis_cache)
+        return redis.add_to_many([f"shagym-rate:{name}:{window}"], 1,
+                                 timeout=settings.SHAGYM_API_RATE_WINDOW_SECONDS + 5)[0]
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(_UPSERT, [name[:200], window])

@@ -12,6 +12,8 @@ import time
 
 from django.db import connection
 
+from shagym.redis_cache import counter
+
 from .models import AttemptCounter
 
 _UPSERT = """
@@ -46,11 +48,18 @@ def _rows(count: int) -> str:
     return ", ".join(["(%s, %s, %s)"] * count)
 
 
+def _redis_keys(keys: tuple[str, ...], started: int) -> list[str]:
+    return [f"shagym:attempts:{key}:{started}" for key in keys]
+
+
 def hit_many(*keys: str, seconds: int, now: float | None = None) -> list[int]:
     """Count one attempt for each key (distinct) in the current window of `seconds`, in one statement; return each
     key's count so far, this one in, in the order given."""
     keys = tuple(key[:200] for key in keys)
     started = window_start(seconds, now)
+    redis = counter()
+    if redis is not None:
+        return redis.add_to_many(_redis_keys(keys, started), 1, timeout=seconds + 60)
     # One statement: its own transaction under autocommit (part of the caller's if there is one), without BEGIN and
     # COMMIT round trips around it. B608: only placeholders are formatted in; the values are parameters.
     with connection.cursor() as cursor:
@@ -73,12 +82,23 @@ def take_back(*keys: str, seconds: int, now: float | None = None) -> None:
     if not keys:
         return
     started = window_start(seconds, now)
+    redis = counter()
+    if redis is not None:
+        names = _redis_keys(tuple(key[:200] for key in keys), started)
+        counts = redis.add_to_many(names, -1, timeout=seconds + 60)
+        below = [name for name, count in zip(names, counts, strict=True) if count < 0]
+        if below:  # nothing was counted there (the window had just turned): back to nought
+            redis.add_to_many(below, 1, timeout=seconds + 60)
+        return
     with connection.cursor() as cursor:
         cursor.execute(_TAKE_BACK.format(rows=_rows(len(keys))),  # nosec B608 # placeholders only, as above
                        [value for key in keys for value in (key[:200], started, 0)])
 
 
 def current(key: str, *, seconds: int, now: float | None = None) -> int:
+    redis = counter()
+    if redis is not None:
+        return int(redis.get(_redis_keys((key[:200],), window_start(seconds, now))[0]) or 0)
     rows = AttemptCounter.objects.filter(key=key[:200], started=window_start(seconds, now))
     return next(iter(rows.values_list("count", flat=True)), 0)
 

@@ -5,33 +5,12 @@ cache is the default, and CI's PostgreSQL run covers it)."""
 from __future__ import annotations
 
 import shutil
-import socket
-import subprocess
-import time
 
 import pytest
 
-from shagym.web.redis_cache import SharedClientRedisCache
+from shagym.redis_cache import SharedClientRedisCache
 
 pytestmark = pytest.mark.skipif(shutil.which("redis-server") is None, reason="redis-server is not installed")
-
-
-@pytest.fixture(scope="module")
-def redis_url():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    process = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                                "--appendonly", "no"], stdout=subprocess.DEVNULL)
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.05)
-    yield f"redis://127.0.0.1:{port}/0"
-    process.terminate()
-    process.wait(timeout=10)
 
 
 def test_one_client_serves_every_operation(redis_url):
@@ -53,7 +32,7 @@ def test_the_memberships_cache_works_through_redis(redis_url, settings, clerk):
 
     from shagym.directory import memberships
 
-    settings.CACHES = {"default": {"BACKEND": "shagym.web.redis_cache.SharedClientRedisCache", "LOCATION": redis_url}}
+    settings.CACHES = {"default": {"BACKEND": "shagym.redis_cache.SharedClientRedisCache", "LOCATION": redis_url}}
     caches["default"].clear()
     assert [m.role for m in memberships.of_user(clerk.pk)] == ["clerk"]
     assert caches["default"].get(f"shagym:memberships:{clerk.pk}") is not None

@@ -275,7 +275,14 @@ def test_a_body_over_the_limit_is_a_413(api, settings):
     assert response.status_code == 413 and response["Content-Type"].startswith("application/problem+json")
 
 
-def test_rate_limits_answer_429_with_retry_after(api, settings, client):
+@pytest.mark.parametrize("store", ["database", "redis"])
+def test_rate_limits_answer_429_with_retry_after(api, settings, client, store, request):
+    if store == "redis":  # counted in Redis, as deploy/ runs it (skipped without redis-server)
+        from django.core.cache import caches
+
+        settings.CACHES = {"default": {"BACKEND": "shagym.redis_cache.SharedClientRedisCache",
+                                       "LOCATION": request.getfixturevalue("redis_url")}}
+        caches["default"].clear()
     settings.SHAGYM_API_RATE_PER_KEY = 3
     codes = [api.get("/complaints").status_code for _ in range(5)]
     assert codes[:3] == [200, 200, 200] and codes[3:] == [429, 429]

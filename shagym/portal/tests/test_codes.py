@@ -16,6 +16,21 @@ from shagym.portal import codes
 from .wizard_steps import url
 
 WRONG = "The number or the access code is wrong. Check both on the talon and try again."
+
+
+@pytest.fixture(autouse=True, params=["database", "redis"])
+def counted_in(request, settings):
+    """Every test twice: attempts counted in the database (SHAGYM_CACHE=database or memory), and in Redis
+    (SHAGYM_CACHE=redis, as deploy/ runs it; skipped without redis-server)."""
+    if request.param == "redis":
+        from django.core.cache import caches
+
+        settings.CACHES = {"default": {"BACKEND": "shagym.redis_cache.SharedClientRedisCache",
+                                       "LOCATION": request.getfixturevalue("redis_url")}}
+        caches["default"].clear()
+    return request.param
+
+
 TOO_MANY = ("Too many wrong attempts. Wait %(minutes)d minute and try again, or call the contact centre 1414.",
             "Too many wrong attempts. Wait %(minutes)d minutes and try again, or call the contact centre 1414.")
 
