@@ -24,6 +24,7 @@ from pydantic import Field
 from shagym.complaints import access, attachments, services
 from shagym.complaints.models import Complaint
 from shagym.complaints.states import OPEN_STATES, Channel, Refused, State
+from shagym.db import only_row
 from shagym.directory.models import Organisation, Service
 from shagym.documents import selectors
 from shagym.documents import services as document_services
@@ -66,7 +67,7 @@ def _detail_queryset() -> QuerySet[Complaint]:
 def _organisation(key: str | None, field: str) -> Organisation | None:
     if not key:
         return None
-    org = Organisation.objects.filter(key=key, is_active=True).first()
+    org = only_row(Organisation.objects.filter(key=key, is_active=True))
     if org is None:
         raise Refused(gettext("There is no body with the code “%(key)s” (see GET /api/v1/bodies).") % {"key": key},
                       field=field)
@@ -134,7 +135,7 @@ def submit(request: HttpRequest, response: HttpResponse, payload: SubmitIn,
         respondent = _organisation(payload.respondent, "respondent") or reviewing
         service = None
         if payload.service:
-            service = Service.objects.filter(code=payload.service).first()
+            service = only_row(Service.objects.filter(code=payload.service))
             if service is None:
                 raise Refused(gettext("There is no public service with the code “%(code)s”.")
                               % {"code": payload.service}, field="service")

@@ -19,6 +19,8 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext
 
+from shagym.db import only_row
+
 from . import problems
 from .auth import Caller
 from .models import IdempotencyRecord
@@ -78,7 +80,7 @@ def run(request: HttpRequest, caller: Caller, work: Callable[[], Result], *, con
         with transaction.atomic():
             return _normal(work())
     print_ = fingerprint(request, content)
-    existing = IdempotencyRecord.objects.filter(owner=caller.owner, key=key).first()
+    existing = only_row(IdempotencyRecord.objects.filter(owner=caller.owner, key=key))
     if existing is not None:
         return _replay(existing, print_)
     try:
@@ -92,7 +94,7 @@ def run(request: HttpRequest, caller: Caller, work: Callable[[], Result], *, con
             return result
     except Exception as exc:  # IntegrityError on the record's key, or the work refused on the state it found
         # A request with the same key won the race: its answer is the answer (its work stands, ours rolled back).
-        existing = IdempotencyRecord.objects.filter(owner=caller.owner, key=key).first()
+        existing = only_row(IdempotencyRecord.objects.filter(owner=caller.owner, key=key))
         if existing is not None:
             return _replay(existing, print_)
         raise exc from None

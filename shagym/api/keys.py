@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from shagym.db import only_row
 from shagym.directory.models import Membership, Organisation
 from shagym.directory.roles import Role
 
@@ -97,9 +98,7 @@ def find(token: str) -> ApiKey | None:
     token = (token or "").strip()
     if len(token) < PREFIX_LENGTH + 20 or len(token) > 200 or not token.startswith("shg_"):
         return None
-    # The prefix is unique: one row, no ORDER BY to compile.
-    key = next(iter(ApiKey.objects.select_related("user", "organisation").filter(prefix=token[:PREFIX_LENGTH])
-                    .order_by()[:1]), None)
+    key = only_row(ApiKey.objects.select_related("user", "organisation").filter(prefix=token[:PREFIX_LENGTH]))
     if key is None or not hmac.compare_digest(key.hash, digest(token)):
         return None
     return key

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from shagym.db import only_row
 from shagym.directory import memberships as directory_memberships
 from shagym.directory.models import Membership, Organisation, OrganisationKind
 from shagym.directory.roles import Role
@@ -225,9 +226,7 @@ def get_complaint(
         "holder", "reviewing_body", "respondent", "service"
     )
     scope = applicant_scope(user) if as_applicant else staff_scope(user)
-    # One row by its key: no ORDER BY (compiling the model's ordering over every selected column costs more than the
-    # query).
-    complaint = next(iter(base.filter(scope).filter(pk=pk).order_by()[:1]), None)
+    complaint = only_row(base.filter(scope).filter(pk=pk))
     if complaint is None:
         raise Http404
     return complaint
@@ -235,8 +234,8 @@ def get_complaint(
 
 def get_complaint_for_user(user: User | None, pk: int) -> Complaint:
     """Any complaint the user may read, as applicant or staff (the API's door)."""
-    complaint = next(iter(Complaint.objects.select_related("holder", "reviewing_body", "respondent", "service")
-                          .filter(pk=pk).order_by()[:1]), None)
+    complaint = only_row(Complaint.objects.select_related("holder", "reviewing_body", "respondent", "service")
+                         .filter(pk=pk))
     if complaint is None or not can_read(user, complaint):
         raise Http404
     return complaint

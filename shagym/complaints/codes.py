@@ -13,6 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from shagym.db import only_row
+
 from .models import AccessCode, Complaint
 
 # No 0/O, 1/I/L: the code is read off paper and typed on a phone.
@@ -61,13 +63,12 @@ def issue_access_code(complaint: Complaint) -> str:
 def check_access_code(number: str, code: str) -> Complaint | None:
     """The complaint with this registration number, if the code is its code; otherwise None. No rate limit here:
     the status page counts the attempts (shagym.portal.status). One query: the complaint with its code's hash."""
-    found = (
-        list(Complaint.objects.select_related("reviewing_body", "holder", "access_code")
-             .filter(number=normalise_number(number)).order_by()[:1])  # unique: no ORDER BY to compile
+    complaint = (
+        only_row(Complaint.objects.select_related("reviewing_body", "holder", "access_code")
+                 .filter(number=normalise_number(number)))
         if number
-        else []
+        else None
     )
-    complaint = found[0] if found else None
     try:
         expected = complaint.access_code.code_hash if complaint is not None else None
     except AccessCode.DoesNotExist:

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext
 
 from shagym import workdays
+from shagym.db import only_row
 from shagym.directory.calendar import current_calendar
 from shagym.directory.models import Organisation, Service
 from shagym.directory.roles import Role
@@ -236,7 +237,7 @@ def submit_complaint(
     at = now_or(now)
     idempotency_key = scoped_key(actor, idempotency_key)
     if idempotency_key:
-        existing = Complaint.objects.filter(idempotency_key=idempotency_key).first()
+        existing = only_row(Complaint.objects.filter(idempotency_key=idempotency_key))
         if existing is not None:
             return filing_event(existing)
     validate_input(data, today=local_date(at))
