@@ -218,7 +218,10 @@ STORAGES: dict[str, dict[str, Any]] = {
     "staticfiles": {
         "BACKEND": os.environ.get(
             "SHAGYM_STATICFILES_STORAGE", "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        )
+        ),
+        # The static files are public and nginx serves them as its own user: readable by everyone, unlike uploads
+        # (FILE_UPLOAD_PERMISSIONS below, which collectstatic would otherwise apply to them too).
+        "OPTIONS": {"file_permissions_mode": 0o644, "directory_permissions_mode": 0o755},
     },
 }
 if DEBUG:

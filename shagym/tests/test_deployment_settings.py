@@ -116,3 +116,17 @@ def test_proxy_headers_are_believed_only_with_trusted_proxies(monkeypatch):
 
 def test_static_root_from_the_environment(monkeypatch):
     assert load(monkeypatch, SHAGYM_STATIC_ROOT="/srv/shagym/static")["STATIC_ROOT"] == Path("/srv/shagym/static")
+
+
+def test_collected_static_files_are_readable_by_the_web_server(monkeypatch, tmp_path):
+    """nginx serves /static/ as its own user (deploy/nginx): collectstatic must not give them the uploads' 0640."""
+    from django.core.files.base import ContentFile
+    from django.utils.module_loading import import_string
+
+    settings = load(monkeypatch)
+    assert settings["FILE_UPLOAD_PERMISSIONS"] == 0o640  # uploads stay private
+    static = settings["STORAGES"]["staticfiles"]
+    storage = import_string(static["BACKEND"])(location=str(tmp_path), **static["OPTIONS"])
+    name = storage.save("shagym/x.css", ContentFile(b"body{}"))
+    assert (tmp_path / name).stat().st_mode & 0o777 == 0o644
+    assert (tmp_path / "shagym").stat().st_mode & 0o777 == 0o755
