@@ -1,7 +1,7 @@
 """Back-office queues at scale (issue 5): the executor's queue, the head's inbox and a search by IIN, with
 1,000,000 complaints in PostgreSQL, must answer in under 50 ms at the server (median of repeated requests).
 
-    pg_ctlcluster 15 main start   # see /work/shared/STACK.md; a database of its own, e.g. `bench`
+    pg_ctlcluster 15 main start   # Debian's cluster (README: Deployment); a database of its own, e.g. `bench`
     su postgres -c "psql -c 'CREATE DATABASE bench OWNER app'"
     SHAGYM_DEBUG=1 DATABASE_URL=postgresql://app:app@127.0.0.1:5432/bench .venv/bin/python bench/queues.py
 
