@@ -30,7 +30,7 @@ class PerLanguageNode(template.Node):
         key = (self.source, self.name, get_language() or "", get_script_prefix())
         html = _rendered.get(key)
         if html is None:
-            html = mark_safe(self.nodelist.render(context))  # nosec B308 # rendered by the template engine
+            html = mark_safe(self.nodelist.render(context))  # nosec B703 B308 # rendered by the template engine
             with _lock:
                 _rendered.setdefault(key, html)
         return html
