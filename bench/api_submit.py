@@ -304,13 +304,9 @@ def main() -> None:
     redis = None
     redis_url = ""
     if args.cache == "redis":
-        if shutil.which("redis-server") is None:
-            raise SystemExit("redis-server is not installed: apt-get install redis-server (or --cache database)")
-        redis_port = free_port()
-        redis = subprocess.Popen(["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "",
-                                  "--appendonly", "no"], stdout=subprocess.DEVNULL, start_new_session=True)
-        redis_url = f"redis://127.0.0.1:{redis_port}/0"
-        time.sleep(0.5)
+        from web import start_redis  # bench/web.py, beside this script
+
+        redis, redis_url = start_redis()
     try:
         run(args, port, environment(port, args.cache, redis_url))
     finally:

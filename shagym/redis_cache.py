@@ -1,7 +1,9 @@
-"""Django's Redis cache with one client per connection pool, and counters counted atomically in one round trip. Django's own makes a new `redis.Redis` for every cache
-operation, and each construction copies the library's table of response callbacks (about 500 dictionary writes):
-profiled at about a tenth of a millisecond per operation, three operations per signed-in page. A client is safe to
-share between threads (each command takes a connection from the pool), so one per pool is enough.
+"""Django's Redis cache with one client per connection pool, and counters counted atomically in one round trip.
+
+Django's own backend makes a new `redis.Redis` for every cache operation, and each construction copies the library's
+table of response callbacks (about 500 dictionary writes): profiled at about a tenth of a millisecond per operation,
+three operations per signed-in page. A client is safe to share between threads (each command takes a connection from
+the pool), so one per pool is enough.
 
 `add_to_many` counts several keys at once (INCRBY in a pipeline: one round trip, each key atomic): the rate limits and
 the status check's attempt counters use it when the cache is Redis, instead of writing a row per count to the
@@ -32,7 +34,6 @@ class SharedClientRedisCache(RedisCache):
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._class = _Client
-
 
     def add_to_many(self, keys: list[str], delta: int, *, timeout: int) -> list[int]:
         """Add `delta` to each key (a missing key counts from nought and expires after `timeout` seconds); return

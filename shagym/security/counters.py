@@ -71,11 +71,6 @@ def hit_many(*keys: str, seconds: int, now: float | None = None) -> list[int]:
     return [counts.get(key, 1) for key in keys]
 
 
-def hit(key: str, *, seconds: int, now: float | None = None) -> int:
-    """Count one attempt for this key in the current window of `seconds`; return the count so far, this one in."""
-    return hit_many(key, seconds=seconds, now=now)[0]
-
-
 def take_back(*keys: str, seconds: int, now: float | None = None) -> None:
     """Undo one count of each key in the current window (an attempt that turned out right counts against nobody),
     in one statement that locks the keys in the order given (the order hit_many() counted them)."""
@@ -93,14 +88,6 @@ def take_back(*keys: str, seconds: int, now: float | None = None) -> None:
     with connection.cursor() as cursor:
         cursor.execute(_TAKE_BACK.format(rows=_rows(len(keys))),  # nosec B608 # placeholders only, as above
                        [value for key in keys for value in (key[:200], started, 0)])
-
-
-def current(key: str, *, seconds: int, now: float | None = None) -> int:
-    redis = counter()
-    if redis is not None:
-        return int(redis.get(_redis_keys((key[:200],), window_start(seconds, now))[0]) or 0)
-    rows = AttemptCounter.objects.filter(key=key[:200], started=window_start(seconds, now))
-    return next(iter(rows.values_list("count", flat=True)), 0)
 
 
 def clean(*, now: float | None = None) -> int:

@@ -25,5 +25,14 @@ def test_the_label_is_djangos_in_each_language(language):
         assert complaint.get_status_display() != kk  # translated when shown, not when first built
 
 
+def test_the_models_shown_with_labels_use_the_table():
+    from shagym.choices import ChoiceLabels
+    from shagym.documents.models import Letter
+    from shagym.notify.models import Delivery
+
+    for model in (Complaint, ComplaintEvent, Letter, Delivery):
+        assert model._get_FIELD_display is ChoiceLabels._get_FIELD_display, model  # the mixin before models.Model
+
+
 def test_an_unknown_value_is_shown_as_it_is():
     assert Complaint(status="no-such-state").get_status_display() == "no-such-state"

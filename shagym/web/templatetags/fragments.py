@@ -46,8 +46,3 @@ def per_language(parser: Parser, token: Token) -> PerLanguageNode:
     origin = getattr(parser, "origin", None)
     return PerLanguageNode(bits[1][1:-1], nodelist, str(getattr(origin, "name", "")))
 
-
-def clear() -> None:
-    """Forget every rendered fragment (tests that change what a fragment shows)."""
-    with _lock:
-        _rendered.clear()
